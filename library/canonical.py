@@ -91,7 +91,8 @@ def _split(mol: Chem.Mol, bond: int, connection: Connection) -> Chem.Mol:
 def shift(mol: Chem.Mol, bond: int, connection: Connection | None = None) -> Chem.Mol:
     """The same polymer cut at ``bond`` instead of between units: old tail joined to old head, new stars at ``bond``."""
     connection = connection or connection_atoms(mol)
-    return _clean(Chem.molzip(_split(mol, bond, connection)))
+    with quiet_rdkit():  # molzip warns about bond directions it re-derives; E/Z is kept (tested)
+        return _clean(Chem.molzip(_split(mol, bond, connection)))
 
 
 def cyclic_shifts(mol: Chem.Mol) -> Iterator[Chem.Mol]:
@@ -122,7 +123,8 @@ def join_units(mol: Chem.Mol, copies: int) -> Chem.Mol:
         combined = unit.GetMol() if combined is None else Chem.CombineMols(combined, unit.GetMol())
     if copies == 1:
         return Chem.Mol(combined)
-    return _clean(Chem.molzip(combined))
+    with quiet_rdkit():
+        return _clean(Chem.molzip(combined))
 
 
 def minimal_period(mol: Chem.Mol) -> tuple[Chem.Mol, int]:
@@ -153,7 +155,6 @@ def _head_side(mol: Chem.Mol, bond: int, connection: Connection) -> Chem.Mol:
 def canonical_smiles(smiles_or_mol: str | Chem.Mol) -> str:
     """Canonical SMILES of a repeat unit (see the module docstring); validates a string input first."""
     mol = parse_repeat_unit(smiles_or_mol) if isinstance(smiles_or_mol, str) else smiles_or_mol
-    with quiet_rdkit():  # molzip warns about bond directions it re-derives; the result keeps E/Z (tested)
-        primitive, _ = minimal_period(mol)
-        candidates = {Chem.MolToSmiles(shifted) for shifted in cyclic_shifts(primitive)}
+    primitive, _ = minimal_period(mol)
+    candidates = {Chem.MolToSmiles(shifted) for shifted in cyclic_shifts(primitive)}
     return min(candidates, key=lambda s: (len(s), s))

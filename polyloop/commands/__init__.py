@@ -1,0 +1,1 @@
+"""Sub-command groups of the ``polyloop`` CLI, one module per capability."""

@@ -1,0 +1,74 @@
+"""Canonical form: every spelling of one polymer gives one string, different polymers stay apart."""
+
+import pytest
+from rdkit import Chem
+
+from polyloop.library.canonical import canonical_smiles, cut_bonds, join_units, minimal_period
+from polyloop.library.parsing import parse_repeat_unit
+from polyloop.library.repeat_unit import canonicalize
+
+from .spellings import DIFFERENT_PAIRS, EQUIVALENT_GROUPS
+
+
+def test_enough_cases() -> None:
+    assert len(EQUIVALENT_GROUPS) >= 25
+    assert len(DIFFERENT_PAIRS) >= 15
+
+
+@pytest.mark.parametrize("name", sorted(EQUIVALENT_GROUPS))
+def test_spellings_of_one_polymer_are_equal(name: str) -> None:
+    forms = {spelling: canonicalize(spelling) for spelling in EQUIVALENT_GROUPS[name]}
+    assert len(set(forms.values())) == 1, forms
+
+
+@pytest.mark.parametrize("first,second", DIFFERENT_PAIRS)
+def test_different_polymers_stay_apart(first: str, second: str) -> None:
+    assert canonicalize(first) != canonicalize(second)
+
+
+@pytest.mark.parametrize("name", sorted(EQUIVALENT_GROUPS))
+def test_canonical_of_canonical_is_itself(name: str) -> None:
+    canonical = canonicalize(EQUIVALENT_GROUPS[name][0])
+    assert canonicalize(canonical) == canonical
+
+
+def test_multiples_reduce_to_the_primitive_period() -> None:
+    unit, copies = minimal_period(parse_repeat_unit("*OCCOCCOCC*"))
+    assert copies == 3
+    assert canonical_smiles(unit) == "*CCO*"
+    assert minimal_period(parse_repeat_unit("*C[C@H](C)C[C@@H](C)*"))[1] == 1  # syndiotactic diad is primitive
+
+
+def test_stereo_marks_are_kept() -> None:
+    assert "/" in canonicalize("*C/C=C\\C*") or "\\" in canonicalize("*C/C=C\\C*")
+    assert "@" in canonicalize("*O[C@@H](C)C(=O)*")
+
+
+def test_cut_bonds_skip_ring_and_double_bonds() -> None:
+    mol = parse_repeat_unit("*CC=Cc1ccc(*)cc1")
+    kinds = {(mol.GetBondWithIdx(b).GetBondType(), mol.GetBondWithIdx(b).IsInRing()) for b in cut_bonds(mol)}
+    assert kinds == {(Chem.BondType.SINGLE, False)}
+    assert len(cut_bonds(mol)) == 2  # C-C and C-c(aryl); not C=C, not the ring bonds
+
+
+def test_join_units_builds_the_chain() -> None:
+    trimer = join_units(parse_repeat_unit("*CC(C)*"), 3)
+    assert Chem.MolToSmiles(trimer) == Chem.MolToSmiles(Chem.MolFromSmiles("*CC(C)CC(C)CC(*)C"))
+    assert sorted({a.GetIntProp("copy") for a in trimer.GetAtoms()}) == [0, 1, 2]
+    with pytest.raises(ValueError, match="copies must be >= 1"):
+        join_units(parse_repeat_unit("*CC*"), 0)
+
+
+def test_pi1070_is_canonical_idempotent_and_duplicate_free(pi1070) -> None:
+    canonical = pi1070["canonical_smiles"]
+    assert canonical.map(canonicalize).equals(canonical)
+    assert canonical.nunique() == len(pi1070) == 1077  # PI1070 holds no two spellings of one polymer
+
+
+def test_random_spellings_of_pi1070_units_agree(pi1070) -> None:
+    sample = pi1070.sample(150, random_state=0)
+    for smiles, canonical in zip(sample["smiles"], sample["canonical_smiles"]):
+        mol = parse_repeat_unit(smiles)
+        for seed in range(3):
+            spelling = Chem.MolToSmiles(mol, doRandom=True) if seed else Chem.MolToSmiles(join_units(mol, 2))
+            assert canonicalize(spelling) == canonical, (smiles, spelling)
