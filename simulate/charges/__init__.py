@@ -1,0 +1,1 @@
+"""Partial charges: Gasteiger (quick) and two-stage RESP fitted to a QM electrostatic potential."""

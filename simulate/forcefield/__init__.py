@@ -1,0 +1,1 @@
+"""Force fields: GAFF2-family atom typing and parameters, as data files read by small, general code."""
