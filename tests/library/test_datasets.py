@@ -2,7 +2,6 @@
 
 from importlib import resources
 
-import numpy as np
 import pytest
 
 from polyloop.library.datasets import pi1070_properties
