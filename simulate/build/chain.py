@@ -1,0 +1,157 @@
+"""Polymer chains grown by a self-avoiding random walk directly in a periodic box, and amorphous cells of chains.
+
+Method. A *template* is a relaxed 3D copy of the repeat unit capped with hydrogens; the two cap hydrogens give the
+directions of the bonds to the previous and the next unit. A chain grows unit by unit:
+the new unit is rotated so that its head bond points back along the previous unit's tail bond, placed at the
+bond length, and turned by a random torsion about that bond. Trials are rejected when any new atom comes closer
+than ``min_distance`` to an atom already in the box (minimum image, periodic KD-tree). After ``trials`` failures
+the walk backtracks one unit, up to ``backtracks`` times per chain. Chains start at random points with random
+orientations, so a whole cell of N chains grows straight in the periodic box at the requested starting density,
+instead of being packed from a dilute gas.
+
+Tacticity. A unit and its mirror image differ in the configuration of every stereocentre, and rotations never
+change configuration. So the walk uses the template or its mirror image: the same for all units (isotactic),
+alternating (syndiotactic), or the same as the previous unit with probability ``meso_fraction`` (atactic).
+
+Topology. Each chain is the RDKit molecule of the H-terminated n-mer; the placed coordinates are matched to its
+atoms (heavy atoms by unit-atom index, hydrogens by parent atom), so bonds, angles and dihedrals come from the
+graph, not from distances.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rdkit import Chem
+from rdkit.Chem import AllChem, rdMolTransforms
+
+from polyloop.library.repeat_unit import RepeatUnit
+from polyloop.simulate.build.conformer import BuildError, capped_oligomer
+
+__all__ = ["Cell", "Template", "chain_molecule", "degree_of_polymerization", "unit_template"]
+
+AVOGADRO = 6.02214076e23
+TACTICITIES = ("atactic", "isotactic", "syndiotactic")
+
+
+@dataclass(frozen=True)
+class Template:
+    """A 3D repeat unit ready for placement (coordinates in Å, the head atom at the origin)."""
+
+    keys: tuple[tuple[int, int], ...]  # per atom: (unit atom, rank among that atom's H; -1 for heavy atoms)
+    positions: np.ndarray  # (n, 3)
+    head: int  # index of the head atom in ``positions``
+    tail: int
+    head_direction: np.ndarray  # unit vector from the head atom towards the previous unit
+    tail_direction: np.ndarray  # unit vector from the tail atom towards the next unit
+    bond_length: float  # tail(previous) - head(next) distance
+    head_zone: tuple[int, ...]  # the head atom and its neighbours (1-2/1-3 partners across the junction)
+    tail_zone: tuple[int, ...]
+
+    def mirrored(self) -> Template:
+        """The mirror image (x → -x): every stereocentre inverted."""
+        flip = np.array([-1.0, 1.0, 1.0])
+        return Template(self.keys, self.positions * flip, self.head, self.tail, self.head_direction * flip,
+                        self.tail_direction * flip, self.bond_length, self.head_zone, self.tail_zone)
+
+
+def _atom_keys(mol: Chem.Mol, select) -> list[tuple[tuple[int, int, int], int]]:
+    """(copy, unit atom, H rank) keys of the selected atoms of a capped chain, with their atom indices."""
+    keys, ranks = [], {}
+    for atom in mol.GetAtoms():
+        if not select(atom):
+            continue
+        if atom.GetAtomicNum() > 1 or atom.GetIntProp("unit_atom") >= 0:
+            keys.append(((atom.GetIntProp("copy"), atom.GetIntProp("unit_atom"), -1), atom.GetIdx()))
+        else:
+            parent = atom.GetNeighbors()[0]
+            slot = (atom.GetIntProp("copy"), parent.GetIntProp("unit_atom"))
+            ranks[slot] = ranks.get(slot, -1) + 1
+            keys.append(((*slot, ranks[slot]), atom.GetIdx()))
+    return keys
+
+
+def unit_template(unit: RepeatUnit, seed: int = 0) -> Template:
+    """The placement template of ``unit`` from a relaxed H-capped monomer."""
+    mol = _extended(capped_oligomer(unit, 1, cap="H", seed=seed), unit)
+    xyz = mol.GetConformer().GetPositions()
+    head_atom, tail_atom = unit.connection.head_atom, unit.connection.tail_atom
+    caps = {}
+    for atom in mol.GetAtoms():
+        if atom.GetBoolProp("cap") and atom.GetIntProp("unit_atom") >= 0:
+            caps[atom.GetIntProp("unit_atom")] = atom.GetIdx()
+    index = {a.GetIntProp("unit_atom"): a.GetIdx() for a in mol.GetAtoms() if a.GetIntProp("unit_atom") >= 0}
+    head, tail = index[head_atom], index[tail_atom]
+    head_cap, tail_cap = caps[unit.connection.head_star], caps[unit.connection.tail_star]
+    keyed = _atom_keys(mol, lambda a: not a.GetBoolProp("cap"))
+    order = [i for _, i in keyed]
+    positions = xyz[order] - xyz[head]
+    direction = lambda a, b: (xyz[b] - xyz[a]) / np.linalg.norm(xyz[b] - xyz[a])  # noqa: E731
+    zone = lambda centre: tuple(sorted({order.index(centre)} | {  # noqa: E731
+        order.index(n.GetIdx()) for n in mol.GetAtomWithIdx(centre).GetNeighbors() if n.GetIdx() in order}))
+    return Template(
+        keys=tuple((k[1], k[2]) for k, _ in keyed),
+        positions=positions,
+        head=order.index(head),
+        tail=order.index(tail),
+        head_direction=direction(head, head_cap),
+        tail_direction=direction(tail, tail_cap),
+        bond_length=1.53,
+        head_zone=zone(head),
+        tail_zone=zone(tail),
+    )
+
+
+def _extended(mol: Chem.Mol, unit: RepeatUnit) -> Chem.Mol:
+    """Set every rotatable backbone torsion of a capped monomer to anti (180°) and relax again, so that the
+    template itself is extended and the walk's freedom lies in the torsions between units."""
+    index = {a.GetIntProp("unit_atom"): a.GetIdx() for a in mol.GetAtoms() if a.GetIntProp("unit_atom") >= 0}
+    path = [index[unit.connection.head_star], *(index[i] for i in unit.backbone), index[unit.connection.tail_star]]
+    conformer = mol.GetConformer()
+    for a, b, c, d in zip(path, path[1:], path[2:], path[3:]):
+        bond = mol.GetBondBetweenAtoms(b, c)
+        if bond.GetBondType() == Chem.BondType.SINGLE and not bond.IsInRing():
+            rdMolTransforms.SetDihedralDeg(conformer, a, b, c, d, 180.0)
+    if AllChem.MMFFHasAllMoleculeParams(mol):
+        AllChem.MMFFOptimizeMolecule(mol, maxIters=2000)
+    return mol
+
+
+def degree_of_polymerization(unit: RepeatUnit, atoms_per_chain: int) -> int:
+    """Units per chain for about ``atoms_per_chain`` atoms (hydrogens included, two H end groups), at least 2."""
+    per_unit = unit.mol.GetNumAtoms() - 2 + sum(a.GetTotalNumHs() for a in unit.mol.GetAtoms())
+    return max(2, round((atoms_per_chain - 2) / per_unit))
+
+
+def chain_molecule(unit: RepeatUnit, dp: int) -> Chem.Mol:
+    """The H-terminated ``dp``-mer with explicit hydrogens (no coordinates); atoms carry copy/unit_atom/cap."""
+    return capped_oligomer(unit, dp, cap="H", conformer=False)
+
+
+def _align(source: np.ndarray, target: np.ndarray) -> Rotation:
+    """The rotation taking unit vector ``source`` onto unit vector ``target``."""
+    rotation, _ = Rotation.align_vectors(target[None, :], source[None, :])
+    return rotation
+
+
+@dataclass
+class Cell:
+    """An amorphous periodic cell: chains (RDKit molecules), their coordinates, and the box."""
+
+    chains: list[Chem.Mol]
+    positions: np.ndarray  # (N, 3) Å, unwrapped along each chain
+    molecule: np.ndarray  # (N,) chain index
+    box: np.ndarray  # (3,) Å
+    degree_of_polymerization: int
+
+    @property
+    def n_atoms(self) -> int:
+        """Total number of atoms."""
+        return len(self.positions)
+
+    @property
+    def density_g_cm3(self) -> float:
+        """Mass density of the cell, g/cm³."""
+        mass = sum(sum(a.GetMass() for a in chain.GetAtoms()) for chain in self.chains)
+        return mass / AVOGADRO / (float(np.prod(self.box)) * 1e-24)
