@@ -27,7 +27,7 @@ from rdkit import Chem
 from rdkit.Chem import AllChem, rdMolTransforms
 
 from polyloop.library.repeat_unit import RepeatUnit
-from polyloop.simulate.build.conformer import BuildError, capped_oligomer
+from polyloop.simulate.build.conformer import capped_oligomer
 
 __all__ = ["Cell", "Template", "chain_molecule", "degree_of_polymerization", "unit_template"]
 
@@ -127,12 +127,6 @@ def degree_of_polymerization(unit: RepeatUnit, atoms_per_chain: int) -> int:
 def chain_molecule(unit: RepeatUnit, dp: int) -> Chem.Mol:
     """The H-terminated ``dp``-mer with explicit hydrogens (no coordinates); atoms carry copy/unit_atom/cap."""
     return capped_oligomer(unit, dp, cap="H", conformer=False)
-
-
-def _align(source: np.ndarray, target: np.ndarray) -> Rotation:
-    """The rotation taking unit vector ``source`` onto unit vector ``target``."""
-    rotation, _ = Rotation.align_vectors(target[None, :], source[None, :])
-    return rotation
 
 
 @dataclass
