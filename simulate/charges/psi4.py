@@ -1,0 +1,152 @@
+"""Psi4 back end: the ESP from a Psi4 SCF run in a separate Python process.
+
+Psi4 is often installed system-wide (Debian/Ubuntu ``apt-get install psi4``) for an interpreter other than the
+project's. :class:`Psi4Backend` therefore runs a short driver script with that interpreter (default
+``/usr/bin/python3``), passes the molecule and points as JSON on stdin and reads the ESP back as JSON from stdout.
+The ESP is Psi4's ``GRID_ESP`` property (hartree/e) at the points of ``grid.dat`` in a private temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from collections.abc import Sequence
+
+import numpy as np
+
+from polyloop.simulate.charges.qm import formula
+from polyloop.simulate.errors import QMError
+
+_DRIVER = r"""
+import json, sys
+request = json.load(sys.stdin)
+sys.path[:0] = request["python_path"]
+try:
+    import numpy as np
+    import psi4
+except ImportError as exc:
+    json.dump({"error": "import", "message": str(exc)}, sys.stdout)
+    sys.exit(0)
+psi4.core.set_output_file("psi4.out", False)
+psi4.set_memory(int(request["memory_mb"]) * 1000000)
+psi4.set_num_threads(int(request["threads"]))
+lines = ["%d %d" % (request["charge"], request["multiplicity"])]
+lines += ["%s %.10f %.10f %.10f" % (e, x, y, z) for e, (x, y, z) in zip(request["elements"], request["coords"])]
+lines += ["units angstrom", "no_reorient", "no_com", "symmetry c1"]
+psi4.geometry("\n".join(lines))
+closed = request["multiplicity"] == 1
+hf = request["method"].upper() == "HF"
+psi4.set_options({
+    "basis": request["basis"],
+    "puream": not request["cartesian"],
+    "reference": ("rhf" if closed else "uhf") if hf else ("rks" if closed else "uks"),
+    "maxiter": int(request["max_cycle"]),
+    "e_convergence": float(request["conv_tol"]),
+    "fail_on_maxiter": True,
+    "scf_type": "pk",
+})
+np.savetxt("grid.dat", np.asarray(request["points"], dtype=float))
+try:
+    _, wfn = psi4.energy("scf" if hf else request["method"], return_wfn=True)
+except psi4.ConvergenceError as exc:
+    json.dump({"error": "convergence", "message": str(exc)}, sys.stdout)
+    sys.exit(0)
+psi4.oeprop(wfn, "GRID_ESP")
+json.dump({"esp": np.loadtxt("grid_esp.dat").reshape(-1).tolist()}, sys.stdout)
+"""
+
+
+class Psi4Backend:
+    """ESP from Psi4 (HF or DFT) driven through ``python`` in a subprocess; see the module docstring.
+
+    Args:
+        basis, method, cartesian, max_cycle, conv_tol: as for :class:`~polyloop.simulate.charges.qm.PySCFBackend`.
+        python: interpreter that can ``import psi4``.
+        python_path: folders prepended to that interpreter's ``sys.path`` (Debian installs the ``psi4`` package in
+            ``/usr/lib/x86_64-linux-gnu``, outside the default path).
+        memory_mb, threads: Psi4 resources.
+        timeout_s: wall-clock limit of one calculation.
+    """
+
+    def __init__(
+        self,
+        basis: str = "6-31g*",
+        method: str = "HF",
+        *,
+        cartesian: bool = True,
+        max_cycle: int = 100,
+        conv_tol: float = 1e-9,
+        python: str = "/usr/bin/python3",
+        python_path: Sequence[str] = ("/usr/lib/x86_64-linux-gnu",),
+        memory_mb: int = 1000,
+        threads: int = 1,
+        timeout_s: float = 3600.0,
+    ) -> None:
+        self.basis, self.method, self.cartesian = basis, method, cartesian
+        self.max_cycle, self.conv_tol = max_cycle, conv_tol
+        self.python_path = tuple(python_path)
+        self.python, self.memory_mb, self.threads, self.timeout_s = python, memory_mb, threads, timeout_s
+
+    def esp(
+        self,
+        elements: Sequence[str],
+        coords_A: np.ndarray,
+        charge: int,
+        multiplicity: int,
+        points_A: np.ndarray,
+    ) -> np.ndarray:
+        """ESP (hartree/e) at ``points_A`` (angstrom), ``V = sum_A Z_A/|r-R_A| - int rho(r')/|r-r'| dr'``.
+
+        Raises:
+            QMError: if the interpreter or Psi4 is missing, the SCF does not converge, or Psi4 fails.
+        """
+        name = formula(elements)
+        points = np.asarray(points_A, dtype=float).reshape(-1, 3)
+        request = {
+            "elements": list(elements),
+            "coords": np.asarray(coords_A, dtype=float).tolist(),
+            "charge": int(charge),
+            "multiplicity": int(multiplicity),
+            "points": points.tolist(),
+            "basis": self.basis,
+            "method": self.method,
+            "cartesian": self.cartesian,
+            "max_cycle": self.max_cycle,
+            "conv_tol": self.conv_tol,
+            "memory_mb": self.memory_mb,
+            "threads": self.threads,
+            "python_path": list(self.python_path),
+        }
+        with tempfile.TemporaryDirectory(prefix="polyloop-psi4-") as folder:
+            try:
+                done = subprocess.run(
+                    [self.python, "-c", _DRIVER],
+                    input=json.dumps(request),
+                    capture_output=True,
+                    text=True,
+                    cwd=folder,
+                    timeout=self.timeout_s,
+                    check=False,
+                )
+            except FileNotFoundError as exc:
+                raise QMError(f"Psi4 back end: interpreter {self.python!r} not found") from exc
+            except subprocess.TimeoutExpired as exc:
+                raise QMError(f"Psi4 run for {name} exceeded {self.timeout_s:.0f} s") from exc
+        if done.returncode != 0:
+            raise QMError(f"Psi4 run for {name} failed (exit {done.returncode}): {done.stderr.strip()[-2000:]}")
+        try:
+            reply = json.loads(done.stdout)
+        except json.JSONDecodeError as exc:
+            raise QMError(f"Psi4 run for {name} returned no result: {done.stdout.strip()[-500:]}") from exc
+        if reply.get("error") == "import":
+            raise QMError(f"Psi4 is not importable by {self.python}: {reply['message']} (apt-get install psi4)")
+        if reply.get("error") == "convergence":
+            raise QMError(
+                f"SCF did not converge in {self.max_cycle} iterations (max_cycle={self.max_cycle}) for {name} "
+                f"({self.method}/{self.basis}, Psi4): {reply['message']}"
+            )
+        esp = np.asarray(reply["esp"], dtype=float)
+        if esp.shape != (len(points),) or not np.all(np.isfinite(esp)):
+            raise QMError(f"Psi4 returned {esp.shape} ESP values for {len(points)} points of {name}, or non-finite")
+        return esp
