@@ -17,7 +17,7 @@ from polyloop.simulate.engines.lammps_data import write_data_file
 from polyloop.simulate.errors import EngineError
 from polyloop.simulate.system import EnergyTerms, System
 
-__all__ = ["FORCE_FIELD_STYLES", "load_lammps", "open_lammps", "single_point"]
+__all__ = ["FORCE_FIELD_STYLES", "load_lammps", "minimize_and_run", "open_lammps", "single_point"]
 
 FORCE_FIELD_STYLES = [
     "units real",
@@ -88,3 +88,52 @@ def single_point(system: System) -> EnergyTerms:
         instance.close()
     return EnergyTerms(bond=terms["ebond"], angle=terms["eangle"], dihedral=terms["edihed"],
                        improper=terms["eimp"], vdw=terms["evdwl"], coulomb=terms["ecoul"] + terms["elong"])
+
+
+def minimize_and_run(system: System, md_steps: int = 1000, timestep_fs: float = 1.0, temperature: float = 300.0,
+                     cutoff: float = 10.0, threads: int = 1, seed: int = 1) -> dict[str, float]:
+    """Minimise a periodic cell, then run ``md_steps`` of NVT MD; return energies, temperature and atom count.
+
+    Non-bonded: LJ 12-6 and real-space Coulomb cut at ``cutoff`` Å, long-range Coulomb by PPPM (1e-4), AMBER
+    1-4 scaling. Minimisation: conjugate gradients. MD: Nosé–Hoover NVT at ``temperature`` (damping 100 fs),
+    velocities drawn with ``seed``. Losing an atom stops the run with an :class:`EngineError`.
+    """
+    if system.box is None:
+        raise EngineError("minimize_and_run needs a periodic box (system.box)")
+    instance = open_lammps(threads)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            data = write_data_file(system, Path(folder) / "system.data")
+            instance.commands_list(FORCE_FIELD_STYLES + [
+                "boundary p p p",
+                f"pair_style lj/cut/coul/long {cutoff}",
+                "pair_modify mix arithmetic",
+                "kspace_style pppm 1.0e-4",
+                f"read_data {data}",
+                "neighbor 2.0 bin",
+                "neigh_modify delay 0 every 1 check yes",
+                "thermo_style custom step temp pe ke etotal press",
+                "thermo_modify lost error norm no",
+                "run 0",
+            ])
+        result = {"pe_initial": float(instance.get_thermo("pe"))}
+        instance.commands_list([
+            "min_style cg",
+            "minimize 1.0e-4 1.0e-6 2000 20000",
+        ])
+        result["pe_minimized"] = float(instance.get_thermo("pe"))
+        instance.commands_list([
+            f"timestep {timestep_fs}",
+            f"velocity all create {temperature} {seed} mom yes rot yes dist gaussian",
+            f"fix md all nvt temp {temperature} {temperature} 100.0",
+            f"run {md_steps}",
+        ])
+        result.update(pe_final=float(instance.get_thermo("pe")), temperature=float(instance.get_thermo("temp")),
+                      n_atoms=float(instance.get_natoms()), steps=float(md_steps))
+    except Exception as error:
+        if isinstance(error, EngineError):
+            raise
+        raise EngineError(f"LAMMPS run failed: {error}") from error
+    finally:
+        instance.close()
+    return result
