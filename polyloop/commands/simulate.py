@@ -161,5 +161,5 @@ def build(
         _fail(error)
     result = {"n_atoms": system.n_atoms, "n_chains": chains, "degree_of_polymerization": cell.degree_of_polymerization,
               "box_A": [round(float(x), 4) for x in cell.box], "density_g_cm3": round(cell.density_g_cm3, 6),
-              "charge_total": round(system.total_charge, 10)}
+              "charge_total": round(system.total_charge, 10) + 0.0}  # + 0.0 turns -0.0 into 0.0
     _emit(result, as_json, f"cell written to {out / 'system.data'}")
