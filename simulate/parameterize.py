@@ -18,13 +18,14 @@ charge into the connection atom it replaces, so every repeat unit, and hence eve
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from rdkit import Chem
 
 from polyloop.library.repeat_unit import RepeatUnit
 from polyloop.simulate.build.conformer import capped_oligomer
-from polyloop.simulate.charges.assign import compute_charges
+from polyloop.simulate.charges.assign import charges_with_fallback
 from polyloop.simulate.charges.qm import QMBackend
 from polyloop.simulate.errors import ParameterError
 from polyloop.simulate.forcefield.lookup import ParameterLookup
@@ -33,7 +34,7 @@ from polyloop.simulate.forcefield.typing import assign_types
 from polyloop.simulate.system import System
 from polyloop.simulate.topology import enumerate_topology
 
-__all__ = ["parameterize", "repeat_unit_charges", "unit_atom_keys"]
+__all__ = ["UnitCharges", "cell_system", "parameterize", "repeat_unit_charges", "unit_atom_keys"]
 
 
 def _impropers(lookup: ParameterLookup, types: Sequence[str], candidates: np.ndarray):
@@ -57,17 +58,21 @@ def _impropers(lookup: ParameterLookup, types: Sequence[str], candidates: np.nda
 
 def parameterize(mol: Chem.Mol, forcefield: ForceField | None = None,
                  charges: str | Sequence[float] = "gasteiger", backend: QMBackend | None = None,
-                 types: Sequence[str] | None = None) -> System:
+                 types: Sequence[str] | None = None, charge_fallback: str | None = None) -> System:
     """A :class:`System` of ``mol`` (explicit hydrogens; its 3D conformer, if any, becomes the positions).
 
     ``charges``: per-atom values, or a method name for :func:`~polyloop.simulate.charges.assign.compute_charges`.
-    ``types``: per-atom GAFF2 types (default: assigned by the rules). Raises ``TypingError`` or
+    ``types``: per-atom GAFF2 types (default: assigned by the rules). ``charge_fallback`` (e.g. "gasteiger") is
+    used, and recorded in the provenance, only if the charge method fails. Raises ``TypingError`` or
     ``ParameterError`` (with the atoms and types involved) when the molecule cannot be parameterised.
     """
     forcefield = forcefield or ForceField.load("gaff2")
     types = list(types) if types is not None else assign_types(mol)
-    method = charges if isinstance(charges, str) else "given"
-    values = compute_charges(mol, charges, backend) if isinstance(charges, str) else np.asarray(charges, float)
+    note = None
+    if isinstance(charges, str):
+        values, method, note = charges_with_fallback(mol, charges, backend, charge_fallback)
+    else:
+        values, method = np.asarray(charges, dtype=float), "given"
     if len(values) != mol.GetNumAtoms() or len(types) != mol.GetNumAtoms():
         raise ParameterError(f"{len(types)} types and {len(values)} charges for {mol.GetNumAtoms()} atoms")
     top = enumerate_topology(mol)
@@ -93,7 +98,8 @@ def parameterize(mol: Chem.Mol, forcefield: ForceField | None = None,
         dihedrals=top.dihedrals, dihedral_terms=dihedral_terms,
         impropers=impropers, improper_params=improper_params,
         positions=positions,
-        provenance={"forcefield": forcefield.name, "charges": method, "fallbacks": sorted(set(lookup.fallbacks))},
+        provenance={"forcefield": forcefield.name, "charges": method,
+                    "fallbacks": sorted(set(lookup.fallbacks)) + ([note] if note else [])},
     )
 
 
@@ -113,13 +119,29 @@ def unit_atom_keys(mol: Chem.Mol) -> list[tuple[int, int, int]]:
     return keys
 
 
+@dataclass(frozen=True)
+class UnitCharges:
+    """Charges of one repeat unit: ``by_atom`` maps ``(unit atom, H rank)`` (H rank -1 for heavy atoms) to e;
+    ``method`` is the method actually used and ``note`` says why a requested fallback was needed (else None)."""
+
+    by_atom: dict[tuple[int, int], float]
+    method: str
+    note: str | None = None
+
+    @property
+    def total(self) -> float:
+        """Net charge of the unit."""
+        return float(sum(self.by_atom.values()))
+
+
 def repeat_unit_charges(unit: RepeatUnit, method: str = "gasteiger", cap: str = "H",
-                        backend: QMBackend | None = None, seed: int = 0) -> dict[tuple[int, int], float]:
-    """Charges of one repeat unit keyed by ``(unit atom, H rank)`` (H rank -1 for heavy atoms), from a capped
-    monomer, with each cap's total charge folded into the connection atom it is bonded to. Sums to the unit's
-    formal charge (0) to rounding."""
+                        backend: QMBackend | None = None, seed: int = 0,
+                        fallback: str | None = None) -> UnitCharges:
+    """Charges of one repeat unit from a capped monomer, with each cap's total charge folded into the connection
+    atom it is bonded to, so the unit carries its formal charge (0) exactly. ``fallback`` as in
+    :func:`~polyloop.simulate.charges.assign.charges_with_fallback`."""
     mol = capped_oligomer(unit, 1, cap=cap, seed=seed, conformer=method == "resp")
-    values = compute_charges(mol, method, backend)
+    values, used, note = charges_with_fallback(mol, method, backend, fallback)
     result: dict[tuple[int, int], float] = {}
     for (copy, unit_atom, rank), charge in zip(unit_atom_keys(mol), values):
         if copy >= 0:
@@ -130,7 +152,7 @@ def repeat_unit_charges(unit: RepeatUnit, method: str = "gasteiger", cap: str = 
             star = key[1] if key[2] == -1 else atom.GetNeighbors()[0].GetIntProp("unit_atom")
             target = connection.head_atom if star == connection.head_star else connection.tail_atom
             result[(target, -1)] += float(charge)
-    return result
+    return UnitCharges(by_atom=result, method=used, note=note)
 
 
 def _replicate(system: System, copies: int) -> System:
@@ -149,7 +171,7 @@ def _replicate(system: System, copies: int) -> System:
 
 
 def cell_system(cell, unit: RepeatUnit, forcefield: ForceField | None = None, charges: str = "gasteiger",
-                backend: QMBackend | None = None) -> System:
+                backend: QMBackend | None = None, charge_fallback: str | None = None) -> System:
     """The parameterised System of an amorphous :class:`~polyloop.simulate.build.chain.Cell` of ``unit``.
 
     All chains share one topology, so one chain is parameterised and replicated. Charges are the repeat unit's
@@ -157,12 +179,14 @@ def cell_system(cell, unit: RepeatUnit, forcefield: ForceField | None = None, ch
     every chain is exactly neutral.
     """
     chain = cell.chains[0]
-    unit_charges = repeat_unit_charges(unit, charges, backend=backend)
-    values = [0.0 if copy == -1 else unit_charges[(unit_atom, rank)]
+    unit_charges = repeat_unit_charges(unit, charges, backend=backend, fallback=charge_fallback)
+    values = [0.0 if copy == -1 else unit_charges.by_atom[(unit_atom, rank)]
               for copy, unit_atom, rank in unit_atom_keys(chain)]
     one = parameterize(chain, forcefield, charges=values)
     system = _replicate(one, len(cell.chains))
     system.positions = np.asarray(cell.positions, dtype=float)
     system.box = np.asarray(cell.box, dtype=float)
-    system.provenance["charges"] = charges
+    system.provenance["charges"] = unit_charges.method
+    if unit_charges.note:
+        system.provenance["fallbacks"].append(unit_charges.note)
     return system

@@ -53,11 +53,13 @@ class UnitParameters:
 
 
 def parameterize_repeat_unit(unit: RepeatUnit, forcefield: ForceField | None = None, charges: str = "gasteiger",
-                             backend: QMBackend | None = None, cap: str = "H", seed: int = 0) -> UnitParameters:
-    """Parameterise ``unit`` for chains: raises TypingError, ParameterError or QMError with a clear message."""
+                             backend: QMBackend | None = None, cap: str = "H", seed: int = 0,
+                             charge_fallback: str | None = None) -> UnitParameters:
+    """Parameterise ``unit`` for chains: raises TypingError, ParameterError or QMError with a clear message
+    (a QM failure falls back to ``charge_fallback`` only when one is given, and the fallback is recorded)."""
     forcefield = forcefield or ForceField.load("gaff2")
     types = type_repeat_unit(unit)
-    unit_charges = repeat_unit_charges(unit, charges, cap=cap, backend=backend, seed=seed)
+    unit_charges = repeat_unit_charges(unit, charges, cap=cap, backend=backend, seed=seed, fallback=charge_fallback)
     with_h = Chem.AddHs(unit.mol)
     written = unit.mol.GetNumAtoms()  # atoms beyond these were added by AddHs (explicit [2H] etc. are written)
     atoms, ranks = [], {}
@@ -71,7 +73,7 @@ def parameterize_repeat_unit(unit: RepeatUnit, forcefield: ForceField | None = N
         else:
             key = (atom.GetIdx(), -1)
         atoms.append({"index": atom.GetIdx(), "element": atom.GetSymbol(), "type": types[len(atoms)],
-                      "charge": round(unit_charges[key], 6)})
+                      "charge": round(unit_charges.by_atom[key], 6)})
     systems = [parameterize(capped_oligomer(unit, n, conformer=False), forcefield,
                             charges=np.zeros(capped_oligomer(unit, n, conformer=False).GetNumAtoms()))
                for n in (_OLIGOMER, _OLIGOMER + 1)]
@@ -81,5 +83,6 @@ def parameterize_repeat_unit(unit: RepeatUnit, forcefield: ForceField | None = N
         n_bonds=len(large.bonds) - len(small.bonds), n_angles=len(large.angles) - len(small.angles),
         n_dihedrals=len(large.dihedrals) - len(small.dihedrals),
         n_impropers=len(large.impropers) - len(small.impropers),
-        fallbacks=tuple(large.provenance["fallbacks"]), charge_method=charges,
+        fallbacks=tuple(large.provenance["fallbacks"]) + ((unit_charges.note,) if unit_charges.note else ()),
+        charge_method=unit_charges.method,
     )

@@ -71,6 +71,8 @@ def params(
     smiles: str = typer.Argument(..., help="Repeat-unit SMILES with two '*'."),
     charges: Charges = typer.Option(Charges.gasteiger, help="Charge method."),
     qm: QM = typer.Option(QM.pyscf, help="QM back end for RESP."),
+    charge_fallback: str = typer.Option(None, "--charge-fallback",
+                                        help="Method to use (and record) if the charge method fails, e.g. gasteiger."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """GAFF2 types and charges of a repeat unit in chain context, with per-unit interaction counts and fallbacks.
@@ -82,7 +84,8 @@ def params(
 
     try:
         result = parameterize_repeat_unit(RepeatUnit.from_smiles(smiles), charges=charges.value,
-                                          backend=_backend(charges, qm)).as_json()
+                                          backend=_backend(charges, qm),
+                                          charge_fallback=charge_fallback).as_json()
     except (InvalidRepeatUnit, SimulateError) as error:
         _fail(error)
     if as_json:
@@ -105,6 +108,8 @@ def energy(
     oligomer: int = typer.Option(3, min=1, help="Units in the H-capped oligomer."),
     charges: Charges = typer.Option(Charges.gasteiger, help="Charge method (on the whole oligomer)."),
     qm: QM = typer.Option(QM.pyscf, help="QM back end for RESP."),
+    charge_fallback: str = typer.Option(None, "--charge-fallback",
+                                        help="Method to use (and record) if the charge method fails, e.g. gasteiger."),
     seed: int = typer.Option(0, help="Conformer seed."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
@@ -117,7 +122,8 @@ def energy(
 
     try:
         mol = capped_oligomer(RepeatUnit.from_smiles(smiles), oligomer, seed=seed)
-        system = parameterize(mol, charges=charges.value, backend=_backend(charges, qm))
+        system = parameterize(mol, charges=charges.value, backend=_backend(charges, qm),
+                              charge_fallback=charge_fallback)
         if engine is Engine.lammps:
             from polyloop.simulate.engines.lammps import single_point
         else:
@@ -138,6 +144,8 @@ def build(
     density: float = typer.Option(0.3, help="Starting density of the cell, g/cm³."),
     charges: Charges = typer.Option(Charges.gasteiger, help="Charge method (on a capped monomer)."),
     qm: QM = typer.Option(QM.pyscf, help="QM back end for RESP."),
+    charge_fallback: str = typer.Option(None, "--charge-fallback",
+                                        help="Method to use (and record) if the charge method fails, e.g. gasteiger."),
     seed: int = typer.Option(0, help="Random seed (conformer, walk)."),
     out: Path = typer.Option(..., help="Output folder (system.data is written there)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
@@ -154,7 +162,8 @@ def build(
         unit = RepeatUnit.from_smiles(smiles)
         cell = build_cell(unit, chains=chains, atoms_per_chain=atoms_per_chain, density=density,
                           tacticity=tacticity.value, meso_fraction=meso_fraction, seed=seed)
-        system = cell_system(cell, unit, charges=charges.value, backend=_backend(charges, qm))
+        system = cell_system(cell, unit, charges=charges.value, backend=_backend(charges, qm),
+                             charge_fallback=charge_fallback)
         out.mkdir(parents=True, exist_ok=True)
         write_data_file(system, out / "system.data")
     except (InvalidRepeatUnit, SimulateError, ValueError) as error:

@@ -101,3 +101,23 @@ def compute_charges(
         total = sum(a.GetFormalCharge() for a in mol.GetAtoms())
         return resp_charges(mol, backend, total_charge=total, conformers=conformers)
     raise ChargeError(f"unknown charge method {method!r}; expected 'gasteiger' or 'resp'")
+
+
+def charges_with_fallback(
+    mol: Chem.Mol,
+    method: Literal["gasteiger", "resp"],
+    backend: QMBackend | None = None,
+    fallback: Literal["gasteiger"] | None = None,
+) -> tuple[np.ndarray, str, str | None]:
+    """:func:`compute_charges`, falling back to ``fallback`` only if the caller asked for it.
+
+    Returns ``(charges, method actually used, note)``; ``note`` says what failed and why when the fallback was used,
+    so that callers can record it. Without ``fallback`` a failure raises (``QMError``/``ChargeError``), never NaN.
+    """
+    try:
+        return compute_charges(mol, method, backend), method, None
+    except ChargeError as error:
+        if fallback is None or fallback == method:
+            raise
+        note = f"{method} charges failed ({error}); fell back to {fallback} as requested"
+        return compute_charges(mol, fallback), fallback, note

@@ -6,7 +6,7 @@ import pytest
 from polyloop.library.repeat_unit import RepeatUnit
 from polyloop.simulate.build.conformer import capped_oligomer
 from polyloop.simulate.engines import lammps, openmm
-from polyloop.simulate.errors import ParameterError
+from polyloop.simulate.errors import ParameterError, QMError
 from polyloop.simulate.forcefield.lookup import ParameterLookup, equivalent_types
 from polyloop.simulate.forcefield.parameters import ForceField
 from polyloop.simulate.parameterize import parameterize, repeat_unit_charges
@@ -73,5 +73,22 @@ def test_unsupported_silicon_fails_clearly() -> None:
 def test_repeat_unit_charges_are_neutral_with_caps_folded(cap: str) -> None:
     unit = RepeatUnit.from_smiles("*OCCOC(=O)c1ccc(cc1)C(=O)*")
     charges = repeat_unit_charges(unit, cap=cap)
-    assert sum(charges.values()) == pytest.approx(0.0, abs=1e-9)
-    assert len(charges) == 22  # C10H8O4: every atom of the unit, nothing from the caps
+    assert charges.total == pytest.approx(0.0, abs=1e-9)
+    assert len(charges.by_atom) == 22  # C10H8O4: every atom of the unit, nothing from the caps
+    assert charges.method == "gasteiger" and charges.note is None
+
+
+class FailingBackend:
+    """A QM back end whose SCF never converges (to exercise the failure paths)."""
+
+    def esp(self, elements, coords, charge, multiplicity, points):
+        raise QMError("SCF did not converge in 1 iterations for C2H6 (test back end)")
+
+
+def test_qm_failure_raises_unless_a_fallback_was_asked_for() -> None:
+    unit = RepeatUnit.from_smiles("*CC*")
+    with pytest.raises(QMError, match="SCF did not converge"):
+        repeat_unit_charges(unit, "resp", backend=FailingBackend())
+    charges = repeat_unit_charges(unit, "resp", backend=FailingBackend(), fallback="gasteiger")
+    assert charges.method == "gasteiger" and "fell back to gasteiger as requested" in charges.note
+    assert charges.total == pytest.approx(0.0, abs=1e-9) and np.isfinite(list(charges.by_atom.values())).all()
