@@ -20,7 +20,7 @@ def main(run_md: bool = False) -> dict:
     """Run the benchmark and return its figures."""
     unit = RepeatUnit.from_smiles("*CC(c1ccccc1)*")
     start = time.perf_counter()
-    cell = build_cell(unit, chains=10, atoms_per_chain=1000, density=0.3, seed=0)
+    cell = build_cell(unit, chains=10, atoms_per_chain=1000, density=0.25, seed=0)
     built = time.perf_counter() - start
     start = time.perf_counter()
     system = cell_system(cell, unit)

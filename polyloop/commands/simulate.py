@@ -141,7 +141,7 @@ def build(
     atoms_per_chain: int = typer.Option(1000, min=10, help="Target atoms per chain (sets the DP)."),
     tacticity: Tacticity = typer.Option(Tacticity.atactic, help="Tacticity of the chains."),
     meso_fraction: float = typer.Option(0.5, help="Fraction of meso diads for atactic chains."),
-    density: float = typer.Option(0.3, help="Starting density of the cell, g/cm³."),
+    density: float = typer.Option(0.25, help="Starting density of the cell, g/cm³ (lowered if chains do not fit)."),
     charges: Charges = typer.Option(Charges.gasteiger, help="Charge method (on a capped monomer)."),
     qm: QM = typer.Option(QM.pyscf, help="QM back end for RESP."),
     charge_fallback: str = typer.Option(None, "--charge-fallback",

@@ -46,14 +46,25 @@ class Template:
     head_direction: np.ndarray  # unit vector from the head atom towards the previous unit
     tail_direction: np.ndarray  # unit vector from the tail atom towards the next unit
     bond_length: float  # tail(previous) - head(next) distance
-    head_zone: tuple[int, ...]  # the head atom and its neighbours (1-2/1-3 partners across the junction)
-    tail_zone: tuple[int, ...]
+    head_forward: np.ndarray | None = None  # unit vector from the head atom to the next backbone atom (or bond)
+    tail_backward: np.ndarray | None = None  # unit vector from the tail atom to the previous backbone atom (or bond)
+    bonds: tuple[tuple[int, int], ...] = ()  # bonds inside the unit (template indices)
+    rings: tuple[tuple[int, ...], ...] = ()  # rings of the unit (template indices)
+    heavy: tuple[bool, ...] = ()  # per atom: not hydrogen
+    excluded: frozenset[tuple[int, int, int]] = frozenset()  # (unit offset 1-3, new atom, old atom) within 3 bonds
+
+    @property
+    def reach(self) -> float:
+        """Largest distance of a unit atom from its head atom, Å."""
+        return float(np.linalg.norm(self.positions, axis=1).max())
 
     def mirrored(self) -> Template:
         """The mirror image (x → -x): every stereocentre inverted."""
         flip = np.array([-1.0, 1.0, 1.0])
         return Template(self.keys, self.positions * flip, self.head, self.tail, self.head_direction * flip,
-                        self.tail_direction * flip, self.bond_length, self.head_zone, self.tail_zone)
+                        self.tail_direction * flip, self.bond_length, self.head_forward * flip,
+                        self.tail_backward * flip, self.bonds, self.rings,
+                        self.heavy, self.excluded)
 
 
 def _atom_keys(mol: Chem.Mol, select) -> list[tuple[tuple[int, int, int], int]]:
@@ -88,8 +99,6 @@ def unit_template(unit: RepeatUnit, seed: int = 0) -> Template:
     order = [i for _, i in keyed]
     positions = xyz[order] - xyz[head]
     direction = lambda a, b: (xyz[b] - xyz[a]) / np.linalg.norm(xyz[b] - xyz[a])  # noqa: E731
-    zone = lambda centre: tuple(sorted({order.index(centre)} | {  # noqa: E731
-        order.index(n.GetIdx()) for n in mol.GetAtomWithIdx(centre).GetNeighbors() if n.GetIdx() in order}))
     return Template(
         keys=tuple((k[1], k[2]) for k, _ in keyed),
         positions=positions,
@@ -98,9 +107,32 @@ def unit_template(unit: RepeatUnit, seed: int = 0) -> Template:
         head_direction=direction(head, head_cap),
         tail_direction=direction(tail, tail_cap),
         bond_length=1.53,
-        head_zone=zone(head),
-        tail_zone=zone(tail),
+        head_forward=(direction(head, index[unit.backbone[1]]) if len(unit.backbone) > 1
+                      else direction(tail, tail_cap)),
+        tail_backward=(direction(tail, index[unit.backbone[-2]]) if len(unit.backbone) > 1
+                       else direction(head, head_cap)),
+        bonds=tuple((order.index(b.GetBeginAtomIdx()), order.index(b.GetEndAtomIdx())) for b in mol.GetBonds()
+                    if b.GetBeginAtomIdx() in order and b.GetEndAtomIdx() in order),
+        rings=tuple(tuple(order.index(i) for i in ring) for ring in mol.GetRingInfo().AtomRings()),
+        heavy=tuple(mol.GetAtomWithIdx(i).GetAtomicNum() > 1 for i in order),
+        excluded=_close_pairs(unit, tuple(k for k, _ in keyed)),
     )
+
+
+def _close_pairs(unit: RepeatUnit, keys: tuple[tuple[int, int, int], ...]) -> frozenset[tuple[int, int, int]]:
+    """Atom pairs of units ``k`` and ``k - offset`` (offset 1-3) that are at most three bonds apart in the chain,
+    as ``(offset, atom in unit k, atom in unit k - offset)`` with template atom indices (from a 5-mer's graph)."""
+    chain = chain_molecule(unit, 5)
+    where = {key: index for key, index in _atom_keys(chain, lambda a: not a.GetBoolProp("cap"))}
+    slots = [(k[1], k[2]) for k in keys]
+    distances = Chem.GetDistanceMatrix(chain)
+    pairs = set()
+    for offset in (1, 2, 3):
+        for i, (atom_i, rank_i) in enumerate(slots):
+            for j, (atom_j, rank_j) in enumerate(slots):
+                if distances[where[(4, atom_i, rank_i)], where[(4 - offset, atom_j, rank_j)]] <= 3:
+                    pairs.add((offset, i, j))
+    return frozenset(pairs)
 
 
 def _extended(mol: Chem.Mol, unit: RepeatUnit) -> Chem.Mol:
@@ -138,6 +170,7 @@ class Cell:
     molecule: np.ndarray  # (N,) chain index
     box: np.ndarray  # (3,) Å
     degree_of_polymerization: int
+    requested_density: float | None = None  # g/cm³ asked for; the cell may be less dense (see build_cell)
 
     @property
     def n_atoms(self) -> int:

@@ -5,9 +5,10 @@ import pytest
 from scipy.spatial import cKDTree
 
 from polyloop.library.repeat_unit import RepeatUnit
-from polyloop.simulate.build.cell import build_cell, mirror_flags
+from polyloop.simulate.build.cell import _allowed, build_cell, mirror_flags
 from polyloop.simulate.build.chain import degree_of_polymerization
 from polyloop.simulate.build.conformer import BuildError
+from polyloop.simulate.build.piercing import find_piercings, rings_from
 
 STYRENE = RepeatUnit.from_smiles("*CC(c1ccccc1)*")  # canonical *CC(*)c1ccccc1: atom 2 is the stereocentre
 
@@ -28,10 +29,11 @@ def _bonded_pairs(cell) -> set[tuple[int, int]]:
 
 
 def test_cell_has_no_overlaps_sane_bonds_and_the_target_density() -> None:
-    cell = build_cell(STYRENE, chains=3, atoms_per_chain=300, density=0.4, seed=1, min_distance=1.6)
+    cell = build_cell(STYRENE, chains=3, atoms_per_chain=300, density=0.3, seed=1, min_distance=1.6)
     assert cell.degree_of_polymerization == degree_of_polymerization(STYRENE, 300) == 19
     assert cell.n_atoms == 3 * (19 * 16 + 2)
-    assert cell.density_g_cm3 == pytest.approx(0.4, rel=1e-9)
+    assert cell.requested_density == 0.3
+    assert any(cell.density_g_cm3 == pytest.approx(0.3 * 0.85**k, rel=1e-9) for k in range(5))
     wrapped = np.mod(cell.positions, cell.box) % cell.box
     close = cKDTree(wrapped, boxsize=cell.box).query_pairs(1.6 - 1e-6)
     assert close <= _bonded_pairs(cell)  # only 1-2 and 1-3 pairs are closer than min_distance
@@ -80,5 +82,44 @@ def test_atactic_meso_fraction() -> None:
 
 
 def test_impossible_density_fails_clearly() -> None:
-    with pytest.raises(BuildError, match="could not grow chain .* lower the density"):
-        build_cell(STYRENE, chains=4, atoms_per_chain=300, density=3.0, seed=0, restarts=2, backtracks=5)
+    with pytest.raises(BuildError, match=r"could not grow 4 chains of 19 units .* at densities \[3.0, 2.55"):
+        build_cell(STYRENE, chains=4, atoms_per_chain=300, density=3.0, seed=0, restarts=2, backtracks=5,
+                   density_steps=1)
+
+
+def test_no_bond_pierces_a_ring() -> None:
+    cell = build_cell(STYRENE, chains=4, atoms_per_chain=300, density=0.3, seed=3)
+    rings, bonds, offset = [], [], 0
+    for chain in cell.chains:
+        rings += [tuple(offset + i for i in ring) for ring in chain.GetRingInfo().AtomRings()]
+        bonds += [(offset + b.GetBeginAtomIdx(), offset + b.GetEndAtomIdx()) for b in chain.GetBonds()]
+        offset += chain.GetNumAtoms()
+    bonds = np.array(bonds)
+    assert len(rings) == 4 * 19
+    found = find_piercings(rings_from(cell.positions, rings), cell.positions[bonds[:, 0]], cell.positions[bonds[:, 1]],
+                           cell.box)
+    assert found == []
+
+
+def test_piercing_geometry() -> None:
+    angles = np.linspace(0.0, 2.0 * np.pi, 7)[:-1]
+    hexagon = np.c_[1.4 * np.cos(angles), 1.4 * np.sin(angles), np.zeros(6)]
+    ring = rings_from(hexagon, [tuple(range(6))])
+    starts = np.array([[0.2, 0.1, -0.7], [2.5, 0.0, -0.7], [1.4, 0.0, 0.0], [0.0, 0.0, 0.5]])
+    ends = np.array([[0.1, -0.2, 0.8], [2.5, 0.0, 0.7], [2.9, 0.0, 0.0], [0.0, 0.0, 1.9]])
+    # through the middle; outside the ring; sharing a ring atom; not reaching the plane
+    assert find_piercings(ring, starts, ends) == [(0, 0)]
+    box = np.full(3, 10.0)  # the same through a periodic image
+    assert find_piercings(ring, starts + [10.0, 0.0, 0.0], ends + [10.0, 0.0, 0.0], box) == [(0, 0)]
+
+
+def test_one_atom_backbone_fluoropolymer_builds() -> None:
+    ptfe = RepeatUnit.from_smiles("*C(F)(F)C(F)(F)*")  # canonical *C(*)(F)F: head and tail are one atom
+    cell = build_cell(ptfe, chains=3, atoms_per_chain=300, seed=0)
+    assert cell.degree_of_polymerization == 99 and cell.n_atoms == 3 * (99 * 3 + 2)  # CF2 units, two H ends
+
+
+def test_pentane_rule() -> None:
+    states, weights = _allowed(60.0)
+    assert set(states) == {60.0, 180.0} and weights.sum() == pytest.approx(1.0)
+    assert set(_allowed(None)[0]) == {60.0, 180.0, 300.0}
