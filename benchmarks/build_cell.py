@@ -6,10 +6,10 @@ Prints the figures and writes benchmarks/results/build_cell.json.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-from pathlib import Path
+
+from _report import report  # benchmarks/ is on sys.path when a script runs
 
 from polyloop.library.repeat_unit import RepeatUnit
 from polyloop.simulate.build.cell import build_cell
@@ -35,11 +35,7 @@ def main(run_md: bool = False) -> dict:
         result = minimize_and_run(system, md_steps=1000, timestep_fs=1.0, threads=2)
         figures.update(md_seconds=round(time.perf_counter() - start, 1), atoms_after_md=int(result["n_atoms"]),
                        temperature_after_md=round(result["temperature"], 1))
-    for key, value in figures.items():
-        print(f"{key:>26}: {value}")
-    out = Path(__file__).parent / "results" / "build_cell.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(figures, indent=2) + "\n")
+    report("build_cell", figures)
     return figures
 
 

@@ -6,9 +6,9 @@ time to canonicalise all units, duplicates found, class agreement with the refer
 
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
+
+from _report import report  # benchmarks/ is on sys.path when a script runs
 
 from polyloop.library.classes import classify
 from polyloop.library.datasets import load_pi1070
@@ -40,11 +40,7 @@ def main() -> dict[str, float]:
         "class_agreement": round(agreement, 4),
         "fingerprint_seconds": round(fingerprint_time, 2),
     }
-    for key, value in figures.items():
-        print(f"{key:>22}: {value}")
-    out = Path(__file__).parent / "results" / "canonicalize_pi1070.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(figures, indent=2) + "\n")
+    report("canonicalize_pi1070", figures)
     return figures
 
 

@@ -6,10 +6,10 @@ kind of fallback was needed; writes benchmarks/results/parameterize_pi1070.json.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
-from pathlib import Path
+
+from _report import report  # benchmarks/ is on sys.path when a script runs
 
 from polyloop.library.datasets import load_pi1070
 from polyloop.library.repeat_unit import RepeatUnit
@@ -41,14 +41,9 @@ def main() -> dict:
         "fallback_kinds": dict(fallback_kinds.most_common()),
         "failures": [{"id": i, "smiles": s, "reason": r} for i, s, r in failures],
     }
-    for key, value in figures.items():
-        if key != "failures":
-            print(f"{key:>22}: {value}")
+    report("parameterize_pi1070", figures, hide=("failures",))
     for item in figures["failures"][:20]:
         print(f"  {item['id']}: {item['reason'][:150]}")
-    out = Path(__file__).parent / "results" / "parameterize_pi1070.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(figures, indent=2) + "\n")
     return figures
 
 

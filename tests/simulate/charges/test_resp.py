@@ -8,18 +8,8 @@ from polyloop.simulate.charges.resp import BOHR_PER_ANGSTROM, fit_resp, resp_top
 from polyloop.simulate.charges.surface import mk_points
 from polyloop.simulate.errors import ChargeError
 
-# A methanol-like geometry (angstrom): C, O, H(C) x3, H(O).
-ELEMENTS = ["C", "O", "H", "H", "H", "H"]
-COORDS = np.array(
-    [
-        [-0.3669, 0.0098, 0.0139],
-        [0.9716, -0.3834, -0.1755],
-        [-0.9878, -0.8906, 0.0575],
-        [-0.4592, 0.5844, 0.9428],
-        [-0.7210, 0.6301, -0.8165],
-        [1.5633, 0.0497, -0.0222],
-    ]
-)
+from .methanol import COORDS, ELEMENTS
+
 Q_TRUE = np.array([0.12, -0.65, 0.04, 0.04, 0.04, 0.41])
 HEAVY = np.array([True, True, False, False, False, False])
 
