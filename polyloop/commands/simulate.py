@@ -27,6 +27,11 @@ class QM(StrEnum):
     psi4 = "psi4"
 
 
+class EndGroup(StrEnum):
+    H = "H"
+    CH3 = "CH3"
+
+
 class Engine(StrEnum):
     lammps = "lammps"
     openmm = "openmm"
@@ -141,6 +146,7 @@ def build(
     atoms_per_chain: int = typer.Option(1000, min=10, help="Target atoms per chain (sets the DP)."),
     tacticity: Tacticity = typer.Option(Tacticity.atactic, help="Tacticity of the chains."),
     meso_fraction: float = typer.Option(0.5, help="Fraction of meso diads for atactic chains."),
+    end_group: EndGroup = typer.Option(EndGroup.H, "--end-group", help="Chain end groups."),
     density: float = typer.Option(0.25, help="Starting density of the cell, g/cm³ (lowered if chains do not fit)."),
     charges: Charges = typer.Option(Charges.gasteiger, help="Charge method (on a capped monomer)."),
     qm: QM = typer.Option(QM.pyscf, help="QM back end for RESP."),
@@ -161,7 +167,8 @@ def build(
     try:
         unit = RepeatUnit.from_smiles(smiles)
         cell = build_cell(unit, chains=chains, atoms_per_chain=atoms_per_chain, density=density,
-                          tacticity=tacticity.value, meso_fraction=meso_fraction, seed=seed)
+                          tacticity=tacticity.value, meso_fraction=meso_fraction, seed=seed,
+                          end_group=end_group.value)
         system = cell_system(cell, unit, charges=charges.value, backend=_backend(charges, qm),
                              charge_fallback=charge_fallback)
         out.mkdir(parents=True, exist_ok=True)

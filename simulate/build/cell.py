@@ -13,6 +13,7 @@ from scipy.spatial.transform import Rotation
 from polyloop.library.repeat_unit import RepeatUnit
 from polyloop.simulate.build.chain import (
     AVOGADRO,
+    END_GROUPS,
     TACTICITIES,
     Cell,
     Template,
@@ -26,7 +27,7 @@ from polyloop.simulate.build.piercing import REACH, find_piercings, rings_from
 
 __all__ = ["build_cell", "mirror_flags"]
 
-CAP_BOND = 1.09  # Å, C-H of the end groups
+CH_BOND = 1.09  # Å, C-H bonds of methyl end groups
 STAGGERED = np.array([60.0, 180.0, 300.0])  # backbone dihedrals at junctions: around these, 25° jitter
 TRANS_WEIGHT = 3.0  # statistical weight of trans against each gauche (P(t) = 0.6 with both gauche allowed)
 
@@ -74,8 +75,9 @@ class _Walker:
     """
 
     def __init__(self, box: np.ndarray, min_distance: float, min_heavy_distance: float, trials: int,
-                 rng: np.random.Generator):
+                 rng: np.random.Generator, end_group: str = "H"):
         self.box, self.trials, self.rng = box, trials, rng
+        self.end_group = end_group
         self.min_distance, self.min_heavy = min_distance, min_heavy_distance
         self.frozen = np.zeros((0, 3))  # atoms of finished chains, wrapped into the box
         self.frozen_heavy = np.zeros(0, dtype=bool)
@@ -141,11 +143,12 @@ class _Walker:
     def _with_caps(self, template: Template, xyz: np.ndarray, rotation: Rotation, first: bool, last: bool):
         """The unit's atoms plus its end-group hydrogens when it starts or ends the chain, with heavy flags."""
         extra = []
+        bond = END_GROUPS[self.end_group][1]
         if first:
-            extra.append(xyz[template.head] + CAP_BOND * rotation.apply(template.head_direction))
+            extra.append(xyz[template.head] + bond * rotation.apply(template.head_direction))
         if last:
-            extra.append(xyz[template.tail] + CAP_BOND * rotation.apply(template.tail_direction))
-        heavy = np.array(list(template.heavy) + [False] * len(extra))
+            extra.append(xyz[template.tail] + bond * rotation.apply(template.tail_direction))
+        heavy = np.array(list(template.heavy) + [self.end_group != "H"] * len(extra))
         return (np.vstack([xyz, *extra]) if extra else xyz), heavy
 
     def _place(self, template: Template, units: list[np.ndarray], rotations: list[Rotation],
@@ -267,31 +270,49 @@ def _ring_slices(rings: list[np.ndarray]) -> list[tuple[int, ...]]:
     return slices
 
 
+def _methyl_hydrogen(axis: np.ndarray, rank: int) -> np.ndarray:
+    """Unit vector from a methyl carbon to its ``rank``-th hydrogen (0-2), tetrahedral about ``axis`` (the direction
+    from the chain atom to the methyl carbon)."""
+    helper = np.array([1.0, 0.0, 0.0]) if abs(axis[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    p = np.cross(axis, helper)
+    p /= np.linalg.norm(p)
+    q = np.cross(axis, p)
+    phi = 2.0 * np.pi * rank / 3.0
+    tilt = np.radians(180.0 - 109.47)
+    return np.cos(tilt) * axis + np.sin(tilt) * (np.cos(phi) * p + np.sin(phi) * q)
+
+
 def _chain_positions(mol: Chem.Mol, units: list[np.ndarray], rotations: list[Rotation],
-                     templates: list[Template]) -> np.ndarray:
-    """Coordinates for every atom of the chain molecule, matched by (copy, unit atom, H rank)."""
+                     templates: list[Template], end_group: str = "H") -> np.ndarray:
+    """Coordinates for every atom of the chain molecule, matched by (copy, unit atom, H rank); end groups are
+    placed along the free bonds of the first and last units (methyl hydrogens staggered tetrahedrally)."""
     where = {}
     for copy, (xyz, template) in enumerate(zip(units, templates)):
         for key, position in zip(template.keys, xyz):
             where[(copy, *key)] = position
     first, last = templates[0], templates[-1]
-    head_cap = units[0][first.head] + CAP_BOND * rotations[0].apply(first.head_direction)
-    tail_cap = units[-1][last.tail] + CAP_BOND * rotations[-1].apply(last.tail_direction)
+    ends = {0: (units[0][first.head], rotations[0].apply(first.head_direction)),
+            len(units) - 1: (units[-1][last.tail], rotations[-1].apply(last.tail_direction))}
+    bond = END_GROUPS[end_group][1]
     positions = np.zeros((mol.GetNumAtoms(), 3))
     for key, index in _atom_keys(mol, lambda a: True):
         atom = mol.GetAtomWithIdx(index)
-        if atom.GetBoolProp("cap"):
-            positions[index] = head_cap if atom.GetIntProp("copy") == 0 else tail_cap
-        else:
+        if not atom.GetBoolProp("cap"):
             positions[index] = where[key]
+            continue
+        anchor, axis = ends[atom.GetIntProp("copy")]
+        centre = anchor + bond * axis
+        is_group_atom = atom.GetAtomicNum() > 1 or atom.GetIntProp("unit_atom") >= 0
+        positions[index] = centre if is_group_atom else centre + CH_BOND * _methyl_hydrogen(axis, key[2])
     return positions
 
 
 def build_cell(unit: RepeatUnit, chains: int = 10, atoms_per_chain: int = 1000, density: float = 0.25,
                tacticity: str = "atactic", meso_fraction: float = 0.5, seed: int = 0,
                min_distance: float = 1.6, min_heavy_distance: float = 1.6, trials: int = 60, backtracks: int = 200,
-               restarts: int = 5, density_steps: int = 4) -> Cell:
-    """An amorphous cell of ``chains`` H-terminated chains of ``unit`` with about ``atoms_per_chain`` atoms each,
+               restarts: int = 5, density_steps: int = 4, end_group: str = "H") -> Cell:
+    """An amorphous cell of ``chains`` chains of ``unit`` ended by ``end_group`` ("H" or "CH3") with about
+    ``atoms_per_chain`` atoms each,
     grown at ``density`` g/cm³ in a cubic periodic box. Deterministic for a given ``seed``.
 
     Atoms more than three bonds apart stay at least ``min_heavy_distance`` Å apart (both heavy) or
@@ -303,10 +324,10 @@ def build_cell(unit: RepeatUnit, chains: int = 10, atoms_per_chain: int = 1000, 
     if chains < 1 or atoms_per_chain < 2 or density <= 0:
         raise ValueError("chains >= 1, atoms_per_chain >= 2 and density > 0 are required")
     rng = np.random.default_rng(seed)
-    dp = degree_of_polymerization(unit, atoms_per_chain)
-    molecule = chain_molecule(unit, dp)
+    dp = degree_of_polymerization(unit, atoms_per_chain, end_group)
+    molecule = chain_molecule(unit, dp, end_group)
     template = unit_template(unit, seed=seed)
-    settings = (min_distance, min_heavy_distance, trials, backtracks, restarts)
+    settings = (min_distance, min_heavy_distance, trials, backtracks, restarts, end_group)
     tried = []
     for step in range(density_steps + 1):
         current = density * 0.85 ** step
@@ -325,11 +346,11 @@ def _grow_cell(molecule: Chem.Mol, template: Template, chains: int, dp: int, den
                meso_fraction: float, rng: np.random.Generator, settings: tuple) -> Cell:
     """One attempt at a whole cell at ``density``, chain after chain; raises BuildError if a chain cannot be grown
     after its restarts."""
-    min_distance, min_heavy_distance, trials, backtracks, restarts = settings
+    min_distance, min_heavy_distance, trials, backtracks, restarts, end_group = settings
     mass = sum(a.GetMass() for a in molecule.GetAtoms()) * chains
     box = np.full(3, (mass / AVOGADRO / density * 1e24) ** (1.0 / 3.0))
     mirror = template.mirrored()
-    walker = _Walker(box, min_distance, min_heavy_distance, trials, rng)
+    walker = _Walker(box, min_distance, min_heavy_distance, trials, rng, end_group)
     finished: list[np.ndarray] = []
     for index in range(chains):
         for _attempt in range(restarts):
@@ -343,7 +364,7 @@ def _grow_cell(molecule: Chem.Mol, template: Template, chains: int, dp: int, den
                 continue
         else:
             raise BuildError(f"chain {index + 1} of {chains} could not be grown at {density:.3f} g/cm³")
-        finished.append(_chain_positions(molecule, chain.units, chain.rotations, chain.templates))
+        finished.append(_chain_positions(molecule, chain.units, chain.rotations, chain.templates, end_group))
         walker.set_obstacles(*_obstacles(molecule, finished))
     all_positions = finished
     labels = [np.full(len(p), i) for i, p in enumerate(all_positions)]

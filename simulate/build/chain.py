@@ -29,7 +29,7 @@ from rdkit.Chem import AllChem, rdMolTransforms
 from polyloop.library.repeat_unit import RepeatUnit
 from polyloop.simulate.build.conformer import capped_oligomer
 
-__all__ = ["Cell", "Template", "chain_molecule", "degree_of_polymerization", "unit_template"]
+__all__ = ["END_GROUPS", "Cell", "Template", "chain_molecule", "degree_of_polymerization", "unit_template"]
 
 AVOGADRO = 6.02214076e23
 TACTICITIES = ("atactic", "isotactic", "syndiotactic")
@@ -150,15 +150,24 @@ def _extended(mol: Chem.Mol, unit: RepeatUnit) -> Chem.Mol:
     return mol
 
 
-def degree_of_polymerization(unit: RepeatUnit, atoms_per_chain: int) -> int:
-    """Units per chain for about ``atoms_per_chain`` atoms (hydrogens included, two H end groups), at least 2."""
+END_GROUPS = {"H": (1, 1.09), "CH3": (4, 1.53)}
+"""Chain end groups: atoms in the group, and the length (Å) of its bond to the chain."""
+
+
+def degree_of_polymerization(unit: RepeatUnit, atoms_per_chain: int, end_group: str = "H") -> int:
+    """Units per chain for about ``atoms_per_chain`` atoms (hydrogens and both end groups included), at least 2."""
+    if end_group not in END_GROUPS:
+        raise ValueError(f"end_group must be one of {sorted(END_GROUPS)}, got {end_group!r}")
     per_unit = unit.mol.GetNumAtoms() - 2 + sum(a.GetTotalNumHs() for a in unit.mol.GetAtoms())
-    return max(2, round((atoms_per_chain - 2) / per_unit))
+    return max(2, round((atoms_per_chain - 2 * END_GROUPS[end_group][0]) / per_unit))
 
 
-def chain_molecule(unit: RepeatUnit, dp: int) -> Chem.Mol:
-    """The H-terminated ``dp``-mer with explicit hydrogens (no coordinates); atoms carry copy/unit_atom/cap."""
-    return capped_oligomer(unit, dp, cap="H", conformer=False)
+def chain_molecule(unit: RepeatUnit, dp: int, end_group: str = "H") -> Chem.Mol:
+    """The ``dp``-mer ended by ``end_group`` ("H" or "CH3") with explicit hydrogens (no coordinates); atoms carry
+    the copy/unit_atom/cap properties of :func:`~polyloop.simulate.build.conformer.capped_oligomer`."""
+    if end_group not in END_GROUPS:
+        raise ValueError(f"end_group must be one of {sorted(END_GROUPS)}, got {end_group!r}")
+    return capped_oligomer(unit, dp, cap=end_group, conformer=False)
 
 
 @dataclass

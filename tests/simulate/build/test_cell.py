@@ -123,3 +123,21 @@ def test_pentane_rule() -> None:
     states, weights = _allowed(60.0)
     assert set(states) == {60.0, 180.0} and weights.sum() == pytest.approx(1.0)
     assert set(_allowed(None)[0]) == {60.0, 180.0, 300.0}
+
+
+def test_methyl_end_groups() -> None:
+    cell = build_cell(STYRENE, chains=2, atoms_per_chain=300, seed=0, end_group="CH3")
+    dp = degree_of_polymerization(STYRENE, 300, end_group="CH3")
+    assert cell.degree_of_polymerization == dp == 18 and cell.n_atoms == 2 * (18 * 16 + 8)
+    chain = cell.chains[0]
+    positions = cell.positions[: chain.GetNumAtoms()]
+    caps = [a for a in chain.GetAtoms() if a.GetBoolProp("cap") and a.GetAtomicNum() == 6]
+    assert len(caps) == 2
+    for carbon in caps:
+        hydrogens = [n.GetIdx() for n in carbon.GetNeighbors() if n.GetAtomicNum() == 1]
+        vectors = [positions[h] - positions[carbon.GetIdx()] for h in hydrogens]
+        assert [round(float(np.linalg.norm(v)), 2) for v in vectors] == [1.09, 1.09, 1.09]
+        cosine = vectors[0] @ vectors[1] / (np.linalg.norm(vectors[0]) * np.linalg.norm(vectors[1]))
+        assert np.degrees(np.arccos(cosine)) == pytest.approx(109.47, abs=0.5)
+    with pytest.raises(ValueError, match="end_group must be one of"):
+        build_cell(STYRENE, chains=1, atoms_per_chain=100, end_group="OH")
