@@ -62,12 +62,13 @@ def parameterize(mol: Chem.Mol, forcefield: ForceField | None = None,
     """A :class:`System` of ``mol`` (explicit hydrogens; its 3D conformer, if any, becomes the positions).
 
     ``charges``: per-atom values, or a method name for :func:`~polyloop.simulate.charges.assign.compute_charges`.
-    ``types``: per-atom GAFF2 types (default: assigned by the rules). ``charge_fallback`` (e.g. "gasteiger") is
+    ``types``: per-atom GAFF2 types (default: assigned by the rules named like the force field,
+    ``<forcefield.name>_types.toml``). ``charge_fallback`` (e.g. "gasteiger") is
     used, and recorded in the provenance, only if the charge method fails. Raises ``TypingError`` or
     ``ParameterError`` (with the atoms and types involved) when the molecule cannot be parameterised.
     """
     forcefield = forcefield or ForceField.load("gaff2")
-    types = list(types) if types is not None else assign_types(mol)
+    types = list(types) if types is not None else assign_types(mol, rules=forcefield.name)
     note = None
     if isinstance(charges, str):
         values, method, note = charges_with_fallback(mol, charges, backend, charge_fallback)

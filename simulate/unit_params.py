@@ -58,7 +58,7 @@ def parameterize_repeat_unit(unit: RepeatUnit, forcefield: ForceField | None = N
     """Parameterise ``unit`` for chains: raises TypingError, ParameterError or QMError with a clear message
     (a QM failure falls back to ``charge_fallback`` only when one is given, and the fallback is recorded)."""
     forcefield = forcefield or ForceField.load("gaff2")
-    types = type_repeat_unit(unit)
+    types = type_repeat_unit(unit, rules=forcefield.name)
     unit_charges = repeat_unit_charges(unit, charges, cap=cap, backend=backend, seed=seed, fallback=charge_fallback)
     with_h = Chem.AddHs(unit.mol)
     written = unit.mol.GetNumAtoms()  # atoms beyond these were added by AddHs (explicit [2H] etc. are written)

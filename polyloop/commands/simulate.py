@@ -32,6 +32,14 @@ class EndGroup(StrEnum):
     CH3 = "CH3"
 
 
+class Forcefield(StrEnum):
+    gaff2 = "gaff2"
+    gaff2_mod = "gaff2_mod"
+
+
+_FORCEFIELD_HELP = "Force field: gaff2, or gaff2_mod (GAFF2 with the c3f fluorocarbon torsions of Trag & Zahn 2019)."
+
+
 class Engine(StrEnum):
     lammps = "lammps"
     openmm = "openmm"
@@ -78,17 +86,21 @@ def params(
     qm: QM = typer.Option(QM.pyscf, help="QM back end for RESP."),
     charge_fallback: str = typer.Option(None, "--charge-fallback",
                                         help="Method to use (and record) if the charge method fails, e.g. gasteiger."),
+    forcefield: Forcefield = typer.Option(Forcefield.gaff2, "--forcefield", help=_FORCEFIELD_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """GAFF2 types and charges of a repeat unit in chain context, with per-unit interaction counts and fallbacks.
+    """GAFF2 (or gaff2_mod) types and charges of a repeat unit in chain context, with per-unit interaction counts
+    and fallbacks.
 
     JSON keys: smiles, atoms [{index, element, type, charge}], total_charge, n_bonds, n_angles, n_dihedrals,
     n_impropers, fallbacks.
     """
+    from polyloop.simulate.forcefield.parameters import ForceField
     from polyloop.simulate.unit_params import parameterize_repeat_unit
 
     try:
-        result = parameterize_repeat_unit(RepeatUnit.from_smiles(smiles), charges=charges.value,
+        result = parameterize_repeat_unit(RepeatUnit.from_smiles(smiles), ForceField.load(forcefield.value),
+                                          charges=charges.value,
                                           backend=_backend(charges, qm),
                                           charge_fallback=charge_fallback).as_json()
     except (InvalidRepeatUnit, SimulateError) as error:
@@ -116,6 +128,7 @@ def energy(
     charge_fallback: str = typer.Option(None, "--charge-fallback",
                                         help="Method to use (and record) if the charge method fails, e.g. gasteiger."),
     seed: int = typer.Option(0, help="Conformer seed."),
+    forcefield: Forcefield = typer.Option(Forcefield.gaff2, "--forcefield", help=_FORCEFIELD_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Single-point energy (kcal/mol) of the capped oligomer in vacuum, no cutoff.
@@ -123,12 +136,13 @@ def energy(
     JSON keys: bond, angle, dihedral, improper, vdw, coulomb, total.
     """
     from polyloop.simulate.build.conformer import capped_oligomer
+    from polyloop.simulate.forcefield.parameters import ForceField
     from polyloop.simulate.parameterize import parameterize
 
     try:
         mol = capped_oligomer(RepeatUnit.from_smiles(smiles), oligomer, seed=seed)
-        system = parameterize(mol, charges=charges.value, backend=_backend(charges, qm),
-                              charge_fallback=charge_fallback)
+        system = parameterize(mol, ForceField.load(forcefield.value), charges=charges.value,
+                              backend=_backend(charges, qm), charge_fallback=charge_fallback)
         if engine is Engine.lammps:
             from polyloop.simulate.engines.lammps import single_point
         else:
@@ -154,6 +168,7 @@ def build(
                                         help="Method to use (and record) if the charge method fails, e.g. gasteiger."),
     seed: int = typer.Option(0, help="Random seed (conformer, walk)."),
     out: Path = typer.Option(..., help="Output folder (system.data is written there)."),
+    forcefield: Forcefield = typer.Option(Forcefield.gaff2, "--forcefield", help=_FORCEFIELD_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Build an amorphous periodic cell and write it as a LAMMPS data file (OUT/system.data).
@@ -162,6 +177,7 @@ def build(
     """
     from polyloop.simulate.build.cell import build_cell
     from polyloop.simulate.engines.lammps_data import write_data_file
+    from polyloop.simulate.forcefield.parameters import ForceField
     from polyloop.simulate.parameterize import cell_system
 
     try:
@@ -169,7 +185,8 @@ def build(
         cell = build_cell(unit, chains=chains, atoms_per_chain=atoms_per_chain, density=density,
                           tacticity=tacticity.value, meso_fraction=meso_fraction, seed=seed,
                           end_group=end_group.value)
-        system = cell_system(cell, unit, charges=charges.value, backend=_backend(charges, qm),
+        system = cell_system(cell, unit, forcefield=ForceField.load(forcefield.value), charges=charges.value,
+                             backend=_backend(charges, qm),
                              charge_fallback=charge_fallback)
         out.mkdir(parents=True, exist_ok=True)
         write_data_file(system, out / "system.data")

@@ -10,6 +10,9 @@
 * improper ``E = pk [1 + cos(n phi - phase)]`` with the central atom third (pk not divided);
 * Lennard-Jones ``E = eps [(Rmin/r)^12 - 2 (Rmin/r)^6]``, ``sigma = Rmin / 2^(1/6)``, Lorentz-Berthelot mixing.
 
+``ForceField.load("gaff2_mod")`` is GAFF2 with an overlay (``data/gaff2_mod.toml``: the ``c3f`` type and its
+torsions from Trag & Zahn, J. Mol. Model. 25:39 (2019)) merged in; overlay entries win.
+
 Every result carries ``source`` ("exact", "wildcard" or "empirical") and ``key`` (the table entry used) so that
 callers can record the provenance of each parameter.
 """
@@ -17,6 +20,7 @@ callers can record the provenance of each parameter.
 from __future__ import annotations
 
 import json
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -102,7 +106,8 @@ class ForceField:
 
     @classmethod
     def load(cls, name: str = "gaff2") -> ForceField:
-        """Load the parameter set ``name`` (``data/<name>.json`` in package data); cached per name."""
+        """Load the parameter set ``name`` (``data/<name>.json``, or the overlay ``data/<name>.toml`` merged into
+        its ``base``, in package data); cached per name."""
         return _load(name)
 
     @classmethod
@@ -229,10 +234,39 @@ class ForceField:
         return None
 
 
+def _overlay(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` (the gaff2.json structure) with the tables of an overlay TOML merged in; overlay entries win.
+
+    ``[types.<t>]`` gives ``mass``, ``epsilon`` (kcal/mol) and ``sigma`` (A) of a new type and ``like``, the base
+    type whose other fields it shares; sigma is stored as GAFF's ``Rmin/2 = sigma 2^(1/6) / 2``.
+    """
+    data = {key: dict(value) if isinstance(value, Mapping) else value for key, value in base.items()}
+    for t, entry in overlay.get("types", {}).items():
+        like = dict(data["atom_types"].get(entry.get("like", ""), {}))
+        like.update(mass=entry["mass"], description=entry.get("description", like.get("description", "")))
+        data["atom_types"][t] = like
+        data["lj"][t] = [entry["sigma"] / (2.0 * _RMIN_TO_SIGMA), entry["epsilon"]]
+    for table in ("bonds", "angles", "dihedrals", "impropers"):
+        data[table].update(overlay.get(table, {}))
+    data["meta"].update(description=overlay.get("description", data["meta"].get("description")),
+                        base=overlay["base"])
+    return data
+
+
 @cache
 def _load(name: str) -> ForceField:
-    """Read ``data/<name>.json`` from package data once per process."""
-    resource = files("polyloop.simulate.forcefield.data").joinpath(f"{name}.json")
-    if not resource.is_file():
-        raise ParameterError(f"unknown force field {name!r}: no {name}.json in polyloop.simulate.forcefield.data")
-    return ForceField.from_dict(name, json.loads(resource.read_text(encoding="utf-8")))
+    """Read ``data/<name>.json``, or ``data/<name>.toml`` merged into its base, from package data once per process."""
+    package = files("polyloop.simulate.forcefield.data")
+    resource = package.joinpath(f"{name}.json")
+    if resource.is_file():
+        return ForceField.from_dict(name, json.loads(resource.read_text(encoding="utf-8")))
+    overlay = package.joinpath(f"{name}.toml")
+    if not overlay.is_file():
+        raise ParameterError(
+            f"unknown force field {name!r}: no {name}.json or {name}.toml in polyloop.simulate.forcefield.data"
+        )
+    table = tomllib.loads(overlay.read_text(encoding="utf-8"))
+    base_resource = package.joinpath(f"{table['base']}.json")
+    data = _overlay(json.loads(base_resource.read_text(encoding="utf-8")), table)
+    data["meta"]["name"] = name
+    return ForceField.from_dict(name, data)

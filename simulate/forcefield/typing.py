@@ -17,6 +17,10 @@ Typing happens in three steps.
    double bond). Each connected group of pair atoms starts from its lowest atom index with the first letter, so
    the result is deterministic; where a ring makes the walk inconsistent, the first assignment is kept.
 
+A rule file may instead name a ``base`` rule set and list ``[[retype]]`` entries (``from``, ``to``, ``smarts``):
+the base types are assigned as above, then each atom of type ``from`` that matches ``smarts`` becomes ``to``
+(``gaff2_mod_types.toml``: ``c3`` bonded to F becomes ``c3f``).
+
 Example::
 
     >>> from rdkit import Chem
@@ -39,10 +43,10 @@ from polyloop.library.canonical import join_units
 from polyloop.library.repeat_unit import RepeatUnit
 from polyloop.simulate.errors import TypingError
 
-__all__ = ["RuleSet", "TypingRule", "assign_types", "gaff_view", "load_rules", "type_repeat_unit"]
+__all__ = ["Retype", "RuleSet", "TypingRule", "assign_types", "gaff_view", "load_rules", "type_repeat_unit"]
 
 _MACRO = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_FORCE_FIELD_NAMES = {"gaff2": "GAFF2"}
+_FORCE_FIELD_NAMES = {"gaff2": "GAFF2", "gaff2_mod": "GAFF2 (gaff2_mod)"}
 
 
 @dataclass(frozen=True)
@@ -56,12 +60,25 @@ class TypingRule:
 
 
 @dataclass(frozen=True)
+class Retype:
+    """A change applied after typing: atoms of type ``source`` matching ``smarts`` (first atom) become ``target``."""
+
+    source: str
+    target: str
+    smarts: str
+    description: str
+    query: Chem.Mol
+
+
+@dataclass(frozen=True)
 class RuleSet:
-    """An ordered list of rules (first match wins) and the conjugation pairs (first name -> second name)."""
+    """An ordered list of rules (first match wins), the conjugation pairs (first name -> second name) and the
+    retypes applied, in order, once the types are final."""
 
     name: str
     rules: tuple[TypingRule, ...]
     pairs: dict[str, str]
+    retypes: tuple[Retype, ...] = ()
 
     def letter(self, atom_type: str) -> tuple[str, int] | None:
         """``(first name of the pair, 0 or 1)`` for a pair type, ``None`` for any other type."""
@@ -87,10 +104,26 @@ def _expand(text: str, macros: dict[str, str]) -> str:
 def load_rules(rules: str = "gaff2") -> RuleSet:
     """Read and compile the rule file ``<rules>_types.toml`` from ``polyloop.simulate.forcefield.data``.
 
-    Raises ``ValueError`` naming the rule whose SMARTS does not compile.
+    A file with ``base = "<name>"`` extends that rule set with its ``[[retype]]`` entries. Raises ``ValueError``
+    naming the rule whose SMARTS does not compile.
     """
     path = files("polyloop.simulate.forcefield.data").joinpath(f"{rules}_types.toml")
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    if "base" in data:
+        base = load_rules(data["base"])
+        macros = dict(tomllib.loads(
+            files("polyloop.simulate.forcefield.data").joinpath(f"{data['base']}_types.toml").read_text(encoding="utf-8")
+        ).get("macros", {}))
+        macros.update(data.get("macros", {}))
+        retypes = []
+        for entry in data.get("retype", []):
+            smarts = _expand(entry["smarts"], macros)
+            query = Chem.MolFromSmarts(smarts)
+            if query is None:
+                raise ValueError(f"retype {entry['from']!r} -> {entry['to']!r} of {rules}: SMARTS {smarts!r} "
+                                 "does not compile")
+            retypes.append(Retype(entry["from"], entry["to"], smarts, entry.get("description", ""), query))
+        return RuleSet(rules, base.rules, base.pairs, base.retypes + tuple(retypes))
     macros = dict(data.get("macros", {}))
     compiled = []
     for entry in data["rule"]:
@@ -180,7 +213,7 @@ def _resolve_pairs(view: Chem.Mol, types: list[str], rule_set: RuleSet) -> list[
 
 
 def assign_types(mol: Chem.Mol, rules: str = "gaff2") -> list[str]:
-    """GAFF2 atom type of every atom of ``mol``, in atom-index order.
+    """GAFF2 (or ``rules``) atom type of every atom of ``mol``, in atom-index order.
 
     ``mol`` must be a sanitized RDKit molecule with **explicit hydrogens** (call ``Chem.AddHs`` first; hydrogens
     left implicit are not typed and change nothing else) and no dummy atoms. ``rules`` names the rule file
@@ -203,7 +236,11 @@ def assign_types(mol: Chem.Mol, rules: str = "gaff2") -> list[str]:
     for index, atom_type in enumerate(types):
         if atom_type is None:
             raise TypingError(_describe(mol, index, force_field))
-    return _resolve_pairs(view, types, rule_set)  # type: ignore[arg-type]
+    result = _resolve_pairs(view, types, rule_set)  # type: ignore[arg-type]
+    for retype in rule_set.retypes:
+        matched = {match[0] for match in view.GetSubstructMatches(retype.query, uniquify=False, maxMatches=100000)}
+        result = [retype.target if i in matched and t == retype.source else t for i, t in enumerate(result)]
+    return result
 
 
 def type_repeat_unit(unit: RepeatUnit, rules: str = "gaff2") -> list[str]:
