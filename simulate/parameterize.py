@@ -24,6 +24,7 @@ import numpy as np
 from rdkit import Chem
 
 from polyloop.library.repeat_unit import RepeatUnit
+from polyloop.simulate.build.chain import atom_keys
 from polyloop.simulate.build.conformer import capped_oligomer
 from polyloop.simulate.charges.assign import charges_with_fallback
 from polyloop.simulate.charges.qm import QMBackend
@@ -105,19 +106,10 @@ def parameterize(mol: Chem.Mol, forcefield: ForceField | None = None,
 
 
 def unit_atom_keys(mol: Chem.Mol) -> list[tuple[int, int, int]]:
-    """Per atom of a capped oligomer (from :func:`capped_oligomer`): ``(copy, unit atom, H rank)``; H rank is -1
-    for heavy atoms and the index of the hydrogen among its parent's hydrogens otherwise. Caps get copy -1."""
-    keys, ranks = [], {}
-    for atom in mol.GetAtoms():
-        copy = -1 if atom.GetBoolProp("cap") else atom.GetIntProp("copy")
-        if atom.GetAtomicNum() > 1 or atom.GetIntProp("unit_atom") >= 0:
-            keys.append((copy, atom.GetIntProp("unit_atom"), -1))
-            continue
-        parent = atom.GetNeighbors()[0]
-        slot = (copy, parent.GetIntProp("unit_atom"))
-        ranks[slot] = ranks.get(slot, -1) + 1
-        keys.append((*slot, ranks[slot]))
-    return keys
+    """Per atom of a capped oligomer: :func:`~polyloop.simulate.build.chain.atom_keys`, with copy -1 for the
+    atoms of the end caps."""
+    return [(-1 if mol.GetAtomWithIdx(index).GetBoolProp("cap") else key[0], key[1], key[2])
+            for key, index in atom_keys(mol)]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from polyloop.simulate.build.chain import (
     TACTICITIES,
     Cell,
     Template,
-    _atom_keys,
+    atom_keys,
     chain_molecule,
     degree_of_polymerization,
     unit_template,
@@ -59,7 +59,6 @@ class _Chain:
     rotations: list[Rotation] = field(default_factory=list)
     states: list[float | None] = field(default_factory=list)
     stuck: int = 0
-    restarts: int = 0
 
     @property
     def done(self) -> bool:
@@ -111,8 +110,7 @@ class _Walker:
         """Place the next unit of ``chain``, or back off when it cannot be placed (raises BuildError when the
         chain's backtracking budget is spent)."""
         template = chain.templates[len(chain.units)]
-        self.states = chain.states
-        placed = self._place(template, chain.units, chain.rotations, chain.templates)
+        placed = self._place(template, chain.units, chain.rotations, chain.templates, chain.states)
         if placed is None:
             if chain.budget == 0:
                 raise BuildError("random walk trapped")
@@ -126,7 +124,7 @@ class _Walker:
         chain.stuck = max(0, chain.stuck - 1) if len(chain.units) % 4 == 0 else chain.stuck
         chain.units.append(placed[0])
         chain.rotations.append(placed[1])
-        chain.states.append(None if len(chain.units) == 1 else self.pending_state)
+        chain.states.append(placed[2])
 
     def set_obstacles(self, atoms: np.ndarray, heavy: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                       rings: list[np.ndarray]) -> None:
@@ -152,7 +150,9 @@ class _Walker:
         return (np.vstack([xyz, *extra]) if extra else xyz), heavy
 
     def _place(self, template: Template, units: list[np.ndarray], rotations: list[Rotation],
-               templates: list[Template]) -> tuple[np.ndarray, Rotation] | None:
+               templates: list[Template],
+               states: list[float | None]) -> tuple[np.ndarray, Rotation, float | None] | None:
+        """Coordinates, rotation and junction-dihedral state (None for a chain's first unit) of the next unit."""
         last = len(units) == len(templates) - 1
         if not units:
             for _ in range(self.trials):
@@ -161,7 +161,7 @@ class _Walker:
                 checked, heavy = self._with_caps(template, xyz, rotation, True, last)
                 if not self._too_close(self._wrap(checked), heavy, self.frozen_tree, self.frozen,
                                        self.frozen_heavy):
-                    return xyz, rotation
+                    return xyz, rotation, None
             return None
         k = len(units)
         previous = templates[k - 1]
@@ -182,8 +182,8 @@ class _Walker:
         after = head_position + align.apply(template.head_forward)
         current = _dihedral(before, units[-1][previous.tail], head_position, after)
         for _ in range(self.trials):
-            states, weights = _allowed(self.states[-1] if self.states else None)
-            choice = self.rng.choice(states, p=weights)
+            options, weights = _allowed(states[-1] if states else None)
+            choice = self.rng.choice(options, p=weights)
             target = np.radians(choice + self.rng.normal(0.0, 25.0))
             rotation = Rotation.from_rotvec(tail_direction * (target - current)) * align
             xyz = rotation.apply(template.positions) + head_position
@@ -193,8 +193,7 @@ class _Walker:
                     or self._too_close(wrapped, heavy, own_tree, own, own_heavy, bonded)):
                 continue
             if not self._pierces(template, xyz, units[-1][previous.tail], near_bonds, near_rings):
-                self.pending_state = float(choice)
-                return xyz, rotation
+                return xyz, rotation, float(choice)
         return None
 
     def _nearby(self, units: list[np.ndarray], templates: list[Template], centre: np.ndarray, radius: float):
@@ -295,7 +294,7 @@ def _chain_positions(mol: Chem.Mol, units: list[np.ndarray], rotations: list[Rot
             len(units) - 1: (units[-1][last.tail], rotations[-1].apply(last.tail_direction))}
     bond = END_GROUPS[end_group][1]
     positions = np.zeros((mol.GetNumAtoms(), 3))
-    for key, index in _atom_keys(mol, lambda a: True):
+    for key, index in atom_keys(mol, lambda a: True):
         atom = mol.GetAtomWithIdx(index)
         if not atom.GetBoolProp("cap"):
             positions[index] = where[key]

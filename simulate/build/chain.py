@@ -29,7 +29,7 @@ from rdkit.Chem import AllChem, rdMolTransforms
 from polyloop.library.repeat_unit import RepeatUnit
 from polyloop.simulate.build.conformer import capped_oligomer
 
-__all__ = ["END_GROUPS", "Cell", "Template", "chain_molecule", "degree_of_polymerization", "unit_template"]
+__all__ = ["END_GROUPS", "Cell", "Template", "atom_keys", "chain_molecule", "degree_of_polymerization", "unit_template"]
 
 AVOGADRO = 6.02214076e23
 TACTICITIES = ("atactic", "isotactic", "syndiotactic")
@@ -67,8 +67,10 @@ class Template:
                         self.heavy, self.excluded)
 
 
-def _atom_keys(mol: Chem.Mol, select) -> list[tuple[tuple[int, int, int], int]]:
-    """(copy, unit atom, H rank) keys of the selected atoms of a capped chain, with their atom indices."""
+def atom_keys(mol: Chem.Mol, select=lambda atom: True) -> list[tuple[tuple[int, int, int], int]]:
+    """``(copy, unit atom, H rank)`` keys of the selected atoms of a capped chain (from
+    :func:`~polyloop.simulate.build.conformer.capped_oligomer`), with their atom indices. H rank is -1 for atoms
+    written in the unit, else the hydrogen's rank among its parent's added hydrogens."""
     keys, ranks = [], {}
     for atom in mol.GetAtoms():
         if not select(atom):
@@ -95,7 +97,7 @@ def unit_template(unit: RepeatUnit, seed: int = 0) -> Template:
     index = {a.GetIntProp("unit_atom"): a.GetIdx() for a in mol.GetAtoms() if a.GetIntProp("unit_atom") >= 0}
     head, tail = index[head_atom], index[tail_atom]
     head_cap, tail_cap = caps[unit.connection.head_star], caps[unit.connection.tail_star]
-    keyed = _atom_keys(mol, lambda a: not a.GetBoolProp("cap"))
+    keyed = atom_keys(mol, lambda a: not a.GetBoolProp("cap"))
     order = [i for _, i in keyed]
     positions = xyz[order] - xyz[head]
     direction = lambda a, b: (xyz[b] - xyz[a]) / np.linalg.norm(xyz[b] - xyz[a])  # noqa: E731
@@ -123,7 +125,7 @@ def _close_pairs(unit: RepeatUnit, keys: tuple[tuple[int, int, int], ...]) -> fr
     """Atom pairs of units ``k`` and ``k - offset`` (offset 1-3) that are at most three bonds apart in the chain,
     as ``(offset, atom in unit k, atom in unit k - offset)`` with template atom indices (from a 5-mer's graph)."""
     chain = chain_molecule(unit, 5)
-    where = {key: index for key, index in _atom_keys(chain, lambda a: not a.GetBoolProp("cap"))}
+    where = {key: index for key, index in atom_keys(chain, lambda a: not a.GetBoolProp("cap"))}
     slots = [(k[1], k[2]) for k in keys]
     distances = Chem.GetDistanceMatrix(chain)
     pairs = set()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ctypes
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -57,35 +59,39 @@ def open_lammps(threads: int = 1):
     return instance
 
 
+@contextmanager
+def _session(system: System, setup: list[str], what: str, threads: int = 1) -> Iterator:
+    """An in-process LAMMPS instance with the force-field styles, ``setup`` and ``system`` read in; any LAMMPS
+    failure inside the block becomes an :class:`EngineError` naming ``what``; the instance is always closed."""
+    instance = open_lammps(threads)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            data = write_data_file(system, Path(folder) / "system.data")
+            instance.commands_list(FORCE_FIELD_STYLES + [c.format(data=data) for c in setup])
+        yield instance
+    except EngineError:
+        raise
+    except Exception as error:
+        raise EngineError(f"LAMMPS {what} failed: {error}") from error
+    finally:
+        instance.close()
+
+
 def single_point(system: System) -> EnergyTerms:
     """Potential-energy components of ``system`` in vacuum, every pair interaction included (no cutoff).
 
     The molecule sits in a non-periodic box; pairs are computed with ``lj/cut/coul/cut`` and a cutoff longer than
     the molecule, so nothing is cut off and nothing is periodic.
     """
-    instance = open_lammps()
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            data = write_data_file(system, Path(folder) / "system.data")
-            span = float((system.positions.max(axis=0) - system.positions.min(axis=0)).max())
-            cutoff = span + 50.0
-            instance.commands_list(FORCE_FIELD_STYLES + [
-                "boundary f f f",
-                f"pair_style lj/cut/coul/cut {cutoff:.1f}",
-                "pair_modify mix arithmetic",
-                f"read_data {data}",
-                "neighbor 2.0 nsq",
-                "thermo_style custom step pe ebond eangle edihed eimp evdwl ecoul elong",
-                "run 0",
-            ])
+    if system.positions is None:
+        raise EngineError("the system has no coordinates; build a conformer or a cell first")
+    cutoff = float((system.positions.max(axis=0) - system.positions.min(axis=0)).max()) + 50.0
+    setup = ["boundary f f f", f"pair_style lj/cut/coul/cut {cutoff:.1f}", "pair_modify mix arithmetic",
+             "read_data {data}", "neighbor 2.0 nsq",
+             "thermo_style custom step pe ebond eangle edihed eimp evdwl ecoul elong", "run 0"]
+    with _session(system, setup, "single point") as instance:
         terms = {name: float(instance.get_thermo(name))
                  for name in ["ebond", "eangle", "edihed", "eimp", "evdwl", "ecoul", "elong"]}
-    except Exception as error:
-        if isinstance(error, EngineError):
-            raise
-        raise EngineError(f"LAMMPS single point failed: {error}") from error
-    finally:
-        instance.close()
     return EnergyTerms(bond=terms["ebond"], angle=terms["eangle"], dihedral=terms["edihed"],
                        improper=terms["eimp"], vdw=terms["evdwl"], coulomb=terms["ecoul"] + terms["elong"])
 
@@ -100,27 +106,13 @@ def minimize_and_run(system: System, md_steps: int = 1000, timestep_fs: float = 
     """
     if system.box is None:
         raise EngineError("minimize_and_run needs a periodic box (system.box)")
-    instance = open_lammps(threads)
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            data = write_data_file(system, Path(folder) / "system.data")
-            instance.commands_list(FORCE_FIELD_STYLES + [
-                "boundary p p p",
-                f"pair_style lj/cut/coul/long {cutoff}",
-                "pair_modify mix arithmetic",
-                "kspace_style pppm 1.0e-4",
-                f"read_data {data}",
-                "neighbor 2.0 bin",
-                "neigh_modify delay 0 every 1 check yes",
-                "thermo_style custom step temp pe ke etotal press",
-                "thermo_modify lost error norm no",
-                "run 0",
-            ])
+    setup = ["boundary p p p", f"pair_style lj/cut/coul/long {cutoff}", "pair_modify mix arithmetic",
+             "kspace_style pppm 1.0e-4", "read_data {data}", "neighbor 2.0 bin",
+             "neigh_modify delay 0 every 1 check yes", "thermo_style custom step temp pe ke etotal press",
+             "thermo_modify lost error norm no", "run 0"]
+    with _session(system, setup, "run", threads) as instance:
         result = {"pe_initial": float(instance.get_thermo("pe"))}
-        instance.commands_list([
-            "min_style cg",
-            "minimize 1.0e-4 1.0e-6 2000 20000",
-        ])
+        instance.commands_list(["min_style cg", "minimize 1.0e-4 1.0e-6 2000 20000"])
         result["pe_minimized"] = float(instance.get_thermo("pe"))
         instance.commands_list([
             f"timestep {timestep_fs}",
@@ -130,10 +122,4 @@ def minimize_and_run(system: System, md_steps: int = 1000, timestep_fs: float = 
         ])
         result.update(pe_final=float(instance.get_thermo("pe")), temperature=float(instance.get_thermo("temp")),
                       n_atoms=float(instance.get_natoms()), steps=float(md_steps))
-    except Exception as error:
-        if isinstance(error, EngineError):
-            raise
-        raise EngineError(f"LAMMPS run failed: {error}") from error
-    finally:
-        instance.close()
     return result

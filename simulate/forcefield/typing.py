@@ -39,8 +39,8 @@ from importlib.resources import files
 
 from rdkit import Chem
 
-from polyloop.library.canonical import join_units
 from polyloop.library.repeat_unit import RepeatUnit
+from polyloop.simulate.build.conformer import capped_oligomer
 from polyloop.simulate.errors import TypingError
 
 __all__ = ["Retype", "RuleSet", "TypingRule", "assign_types", "gaff_view", "load_rules", "type_repeat_unit"]
@@ -251,16 +251,7 @@ def type_repeat_unit(unit: RepeatUnit, rules: str = "gaff2") -> list[str]:
     is the type of the ``k``-th non-dummy atom of ``Chem.AddHs(unit.mol)`` in atom-index order (heavy atoms
     first, in ``unit.mol`` order, then the hydrogens that ``AddHs`` appends).
     """
-    mol = unit.mol
-    for atom in mol.GetAtoms():
-        atom.SetIntProp("unit_atom", atom.GetIdx())
-    chain = Chem.RWMol(join_units(mol, 3))  # atoms keep "unit_atom" and gain "copy"
-    for atom in chain.GetAtoms():
-        if atom.GetAtomicNum() == 0:  # the two free ends: cap with hydrogen
-            atom.SetAtomicNum(1)
-            atom.SetNoImplicit(False)
-    trimer = Chem.RemoveHs(chain.GetMol())
-    trimer = Chem.AddHs(trimer)
+    trimer = capped_oligomer(unit, 3, cap="H", conformer=False)  # atoms carry "unit_atom" and "copy"
     trimer_types = assign_types(trimer, rules)
 
     heavy_type: dict[int, str] = {}
