@@ -9,14 +9,13 @@ from __future__ import annotations
 import typer
 
 from polyloop import __version__
-from polyloop.commands import library, simulate
+from polyloop.commands import generators, library, simulate, surrogate
 
 app = typer.Typer(no_args_is_help=True, help="polyloop: closed-loop polymer design.")
 app.add_typer(library.app, name="library")
-app.add_typer(typer.Typer(no_args_is_help=True, help="Class-specific generators of candidate repeat units."),
-              name="generators")
+app.add_typer(generators.app, name="generators")
 app.add_typer(simulate.app, name="simulate")
-app.add_typer(typer.Typer(no_args_is_help=True, help="Gaussian-process surrogate models."), name="surrogate")
+app.add_typer(surrogate.app, name="surrogate")
 app.add_typer(typer.Typer(no_args_is_help=True, help="Bayesian-optimisation campaigns."), name="campaign")
 
 

@@ -1,0 +1,1 @@
+"""Data files of the generators: reaction rules, monomers, hand-written polymer lists."""

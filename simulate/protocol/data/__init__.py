@@ -1,0 +1,1 @@
+"""Preset files (TOML) of the MD protocol."""
