@@ -1,4 +1,4 @@
-"""``polyloop simulate``: the MD property engine (parameters, single-point energies, amorphous cells)."""
+"""``polyloop simulate``: the MD property engine (parameters, energies, cells, property runs and their resumption)."""
 
 from __future__ import annotations
 
@@ -196,3 +196,55 @@ def build(
               "box_A": [round(float(x), 4) for x in cell.box], "density_g_cm3": round(cell.density_g_cm3, 6),
               "charge_total": round(system.total_charge, 10) + 0.0}  # + 0.0 turns -0.0 into 0.0
     _emit(result, as_json, f"cell written to {out / 'system.data'}")
+
+
+def _print_result(result: dict, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    table = Table(title=f"{result['canonical_smiles']} ({result['preset']} preset)")
+    for column in ("property", "value", "stderr", "unit"):
+        table.add_column(column)
+    for name, entry in result["properties"].items():
+        if entry.get("value") is None:
+            table.add_row(name, "—", "", entry.get("error", ""))
+        else:
+            table.add_row(name, f"{entry['value']:.5g}", f"{entry['stderr']:.2g}", entry["unit"])
+    Console().print(table)
+    Console().print(f"converged: {result['converged']}   atom-steps: {result['atom_steps']:.3g}   "
+                    f"wall: {result['wall_s']:.0f} s")
+
+
+@app.command()
+def run(
+    smiles: str = typer.Argument(..., help="Repeat-unit SMILES with two '*'."),
+    preset: str = typer.Option("quick", help="Preset name (quick, standard, tiny) or path of a TOML preset."),
+    set_: list[str] = typer.Option([], "--set", help="Override a preset field: section.field=value (repeatable)."),
+    properties: str = typer.Option("", help="Comma-separated property names (default: all 15)."),
+    out: Path = typer.Option(..., help="Run folder (checkpoints, series, result.json)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result record as JSON."),
+) -> None:
+    """Equilibrate an amorphous cell of the polymer and compute its properties (resumable: see `resume`)."""
+    from polyloop.simulate.protocol.runner import run as run_protocol
+
+    chosen = [p.strip() for p in properties.split(",") if p.strip()] or None
+    try:
+        result = run_protocol(smiles, preset, set_, out, chosen)
+    except (InvalidRepeatUnit, SimulateError, ValueError) as error:
+        _fail(error)
+    _print_result(result, as_json)
+
+
+@app.command()
+def resume(
+    out: Path = typer.Argument(..., help="The folder of an interrupted run."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result record as JSON."),
+) -> None:
+    """Continue an interrupted run from its last checkpoint; finished stages are not run again."""
+    from polyloop.simulate.protocol.runner import resume as resume_protocol
+
+    try:
+        result = resume_protocol(out)
+    except (InvalidRepeatUnit, SimulateError) as error:
+        _fail(error)
+    _print_result(result, as_json)
