@@ -46,7 +46,7 @@ def _radius_of_gyration(series: SampledSeries) -> Estimate:
     independent samples: their shapes barely change on MD time scales)."""
     per_chain = series.rg.mean(axis=0)
     stderr = float(per_chain.std(ddof=1) / np.sqrt(len(per_chain))) if len(per_chain) > 1 else 0.0
-    return Estimate(float(per_chain.mean()), stderr, "Å")
+    return Estimate(float(per_chain.mean()), stderr, "A")
 
 
 def _chain_msd(series: SampledSeries) -> tuple[np.ndarray, np.ndarray]:
@@ -107,7 +107,7 @@ def assemble_result(directory: RunDirectory, unit: RepeatUnit, chosen: list[str]
     out: dict[str, Any] = {}
 
     rho = _compute("density", fluctuation.density, out, mass_kg, volume)
-    _compute("radius_of_gyration", _radius_of_gyration, out, series)
+    rg = _compute("radius_of_gyration", _radius_of_gyration, out, series)
     _compute("cp_classical", fluctuation.cp_classical, out, enthalpy, temperature, mass_kg)
     if correction is not None:
         cp = _compute("cp", fluctuation.cp_corrected, out, enthalpy, temperature, mass_kg, correction)
@@ -122,10 +122,11 @@ def assemble_result(directory: RunDirectory, unit: RepeatUnit, chosen: list[str]
     _compute("bulk_modulus", fluctuation.bulk_modulus, out, volume, temperature)
     _compute("volumetric_expansion", fluctuation.volumetric_expansion, out, volume, enthalpy, temperature)
     _compute("linear_expansion", fluctuation.linear_expansion, out, volume, enthalpy, temperature)
-    _compute("self_diffusion", transport.self_diffusion, out, *_chain_msd(series))
+    _compute("self_diffusion", transport.self_diffusion, out, *_chain_msd(series),
+             molecular_length_m=rg.value * 1e-10 if rg is not None else None)
     n = None
     if alpha is not None and rho is not None:
-        n = _compute("refractive_index", optical.refractive_index, out, alpha, rho.value, unit.molecular_weight)
+        n = _compute("refractive_index", optical.refractive_index, out, alpha, rho, unit.molecular_weight)
     orientational = _compute("dielectric_orientational", dielectric.orientational_dielectric, out, dipole, volume,
                              temperature)
     if n is not None and orientational is not None:

@@ -10,17 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from polyloop.library.repeat_unit import RepeatUnit
-from polyloop.simulate.build.conformer import capped_oligomer
 from polyloop.simulate.errors import SimulateError
 from polyloop.simulate.forcefield.parameters import ForceField
-from polyloop.simulate.parameterize import parameterize
 from polyloop.simulate.properties.optical import repeat_unit_polarizability
-from polyloop.simulate.properties.quantum import harmonic_frequencies, quantum_heat_capacity_correction
+from polyloop.simulate.properties.quantum import repeat_unit_cp_correction
 from polyloop.simulate.protocol.rundir import RunDirectory
 
 __all__ = ["harmonic_stage", "qm_stage"]
-
-AVOGADRO = 6.02214076e23
 
 
 def _backend(preset: dict[str, Any]):
@@ -45,7 +41,8 @@ def qm_stage(run: RunDirectory, unit: RepeatUnit, preset: dict[str, Any]) -> dic
     spec = preset["qm"]
     run.log("stage_started", stage="qm")
     try:
-        alpha = repeat_unit_polarizability(unit, backend=_backend(preset), oligomers=tuple(spec["oligomers"]))
+        alpha = repeat_unit_polarizability(unit, backend=_backend(preset), copies=tuple(spec["oligomers"]),
+                                           seed=preset["system"]["seed"])
         fields = {"polarizability_A3": float(alpha), "basis": spec["basis"], "method": spec["method"],
                   "backend": spec["backend"], "oligomers": spec["oligomers"]}
     except Exception as error:  # QM failure: recorded with its reason, the MD properties stand
@@ -57,28 +54,22 @@ def qm_stage(run: RunDirectory, unit: RepeatUnit, preset: dict[str, Any]) -> dic
 
 def harmonic_stage(run: RunDirectory, unit: RepeatUnit, preset: dict[str, Any]) -> dict[str, Any]:
     """Quantum correction of the heat capacity per gram, J/(g·K), from force-field harmonic frequencies of two
-    H-capped oligomers (``harmonic.oligomers``): ``ΔC_unit = (ΔC(n) − ΔC(m)) / (n − m)``."""
+    H-capped oligomers (``harmonic.oligomers``), by
+    :func:`~polyloop.simulate.properties.quantum.repeat_unit_cp_correction`. The oligomers carry Gasteiger charges
+    whatever the cell's (the frequencies hardly depend on them, and no QM is spent on it)."""
     stage = run.stage("harmonic")
     if stage.get("finished"):
         return stage
     run.log("stage_started", stage="harmonic")
-    forcefield = ForceField.load(preset["system"]["forcefield"])
     temperature = preset["conditions"]["temperature"]
-    lengths = sorted(preset["harmonic"]["oligomers"])
-    corrections = {}
     try:
-        for copies in lengths:
-            mol = capped_oligomer(unit, copies, cap="H", seed=preset["system"]["seed"])
-            system = parameterize(mol, forcefield, charges=preset["system"]["charges"]
-                                  if preset["system"]["charges"] != "resp" else "gasteiger")
-            frequencies = harmonic_frequencies(system)
-            corrections[copies] = float(quantum_heat_capacity_correction(frequencies, temperature))
-        short, long_ = lengths[0], lengths[-1]
-        per_unit = (corrections[long_] - corrections[short]) / (long_ - short)  # J/K per unit
-        per_gram = per_unit * AVOGADRO / unit.molecular_weight
-        fields = {"cp_correction_J_gK": per_gram, "per_oligomer_J_K": {str(k): v for k, v in corrections.items()},
-                  "temperature": temperature}
-    except Exception as error:
+        correction = repeat_unit_cp_correction(
+            unit, temperature, copies=tuple(preset["harmonic"]["oligomers"]),
+            forcefield=ForceField.load(preset["system"]["forcefield"]), charges="gasteiger",
+            seed=preset["system"]["seed"])
+        fields = {"cp_correction_J_gK": float(correction), "temperature": temperature,
+                  "oligomers": preset["harmonic"]["oligomers"]}
+    except Exception as error:  # recorded with its reason; cp then carries the reason instead of a value
         fields = {"error": f"{type(error).__name__}: {error}"}
         run.log("fault", stage="harmonic", reason=fields["error"])
     run.log("stage_finished", stage="harmonic")
