@@ -20,11 +20,12 @@ from polyloop.simulate.protocol.convergence import SampledSeries, sampled_series
 from polyloop.simulate.protocol.rundir import RunDirectory
 from polyloop.simulate.protocol.series import read_blocks
 
-__all__ = ["assemble_result", "wall_seconds"]
+__all__ = ["assemble_result", "stage_wall_seconds", "wall_seconds"]
 
 AVOGADRO = 6.02214076e23
 KCAL_PER_MOL = 4184.0 / AVOGADRO  # J
 ELEMENTARY_CHARGE = 1.602176634e-19
+ATM_A3 = 1.0 / 68568.415  # kcal/mol per atm·Å³ (LAMMPS real units)
 
 
 def wall_seconds(directory: RunDirectory) -> float:
@@ -39,6 +40,18 @@ def wall_seconds(directory: RunDirectory) -> float:
     if begin is not None:
         total += time.time() - begin
     return total
+
+
+def stage_wall_seconds(directory: RunDirectory) -> dict[str, float]:
+    """Wall time per stage: the time between consecutive events goes to the stage of the later event (a resumed
+    run's dead time between the kill and the resume goes nowhere)."""
+    spent: dict[str, float] = {}
+    events = directory.events()
+    for before, after in zip(events, events[1:]):
+        if after["event"] in ("run_started", "run_resumed") or "stage" not in after:
+            continue
+        spent[after["stage"]] = spent.get(after["stage"], 0.0) + after["time"] - before["time"]
+    return {stage: round(seconds, 1) for stage, seconds in spent.items()}
 
 
 def _radius_of_gyration(series: SampledSeries) -> Estimate:
@@ -100,7 +113,9 @@ def assemble_result(directory: RunDirectory, unit: RepeatUnit, chosen: list[str]
     series = sampled_series(directory, preset)
     mass_kg = series.total_mass / AVOGADRO / 1000.0
     volume = series.columns["vol"] * 1e-30
-    enthalpy = series.columns["enthalpy"] * KCAL_PER_MOL
+    # H = E + P_set V: the set (not the instantaneous virial) pressure, as the NPT fluctuation formulas require
+    pressure = preset["conditions"]["pressure"]
+    enthalpy = (series.columns["etotal"] + pressure * series.columns["vol"] * ATM_A3) * KCAL_PER_MOL
     dipole = np.stack([series.columns[f"mu_{a}"] for a in "xyz"], axis=1) * ELEMENTARY_CHARGE * 1e-10
     correction = directory.stage("harmonic").get("cp_correction_J_gK")
     alpha = directory.stage("qm").get("polarizability_A3")
@@ -154,7 +169,7 @@ def assemble_result(directory: RunDirectory, unit: RepeatUnit, chosen: list[str]
         "converged": bool(verdict["stationary"]), "atom_steps": int(sum(cost.values())),
         "wall_s": round(wall_seconds(directory), 1),
         "convergence": verdict,
-        "cost": {"atom_steps_per_stage": cost,
+        "cost": {"atom_steps_per_stage": cost, "wall_s_per_stage": stage_wall_seconds(directory),
                  "faults": {name: state[name]["faults"] for name in state if state[name].get("faults")}},
         "system": {k: build[k] for k in ("atoms", "chains", "degree_of_polymerization", "build_density")},
         "provenance": {"versions": request["versions"], "preset": preset, "overrides": request["overrides"],

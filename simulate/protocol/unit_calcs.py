@@ -1,8 +1,12 @@
 """Stages on the repeat unit rather than the cell: its QM polarisability (refractive index, electronic dielectric
 constant) and its harmonic frequencies (quantum correction of the classical heat capacity).
 
-Both use H-capped oligomers of two lengths and take the difference, so the caps cancel and the result is per repeat
-unit of an infinite chain. Both record their numbers in the stage state, so they never run twice.
+Both work on H-capped oligomers and remove the caps. With two lengths (``[1, 2]``) the difference of the two is per
+repeat unit of an infinite chain, exactly. With one length (``qm.oligomers = [1]``, the quick preset: the QM cost
+grows as the cube of the size, and a dimer of a 10-heavy-atom unit takes many CPU minutes), the two H caps are
+subtracted with the cap polarisability of the same level of theory, from methane and ethane:
+``α(CH4) = a + 2c`` and ``α(C2H6) = 2a + 2c`` give ``c = (2 α(CH4) − α(C2H6)) / 2``. Both stages record their
+numbers in the stage state, so they never run twice.
 """
 
 from __future__ import annotations
@@ -10,13 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from polyloop.library.repeat_unit import RepeatUnit
+from polyloop.simulate.build.conformer import capped_oligomer
 from polyloop.simulate.errors import SimulateError
 from polyloop.simulate.forcefield.parameters import ForceField
-from polyloop.simulate.properties.optical import repeat_unit_polarizability
+from polyloop.simulate.properties.optical import isotropic, repeat_unit_polarizability
 from polyloop.simulate.properties.quantum import repeat_unit_cp_correction
 from polyloop.simulate.protocol.rundir import RunDirectory
 
-__all__ = ["harmonic_stage", "qm_stage"]
+__all__ = ["cap_corrected_polarizability", "harmonic_stage", "qm_stage"]
 
 
 def _backend(preset: dict[str, Any]):
@@ -32,6 +37,21 @@ def _backend(preset: dict[str, Any]):
     raise SimulateError(f"qm.backend must be pyscf or psi4, got {spec['backend']!r}")
 
 
+def _molecule_polarizability(unit: RepeatUnit, copies: int, backend, seed: int) -> float:
+    mol = capped_oligomer(unit, copies, cap="H", seed=seed)
+    elements = [atom.GetSymbol() for atom in mol.GetAtoms()]
+    return isotropic(backend.polarizability(elements, mol.GetConformer().GetPositions(), 0, 1))
+
+
+def cap_corrected_polarizability(unit: RepeatUnit, backend, seed: int = 0) -> tuple[float, float]:
+    """Polarisability per repeat unit (Å³) from the H-capped monomer alone, minus two H caps whose polarisability
+    comes from methane and ethane at the same level (module docstring); returns (unit, one cap)."""
+    methane = RepeatUnit.from_smiles("*C*")
+    cap = (2.0 * _molecule_polarizability(methane, 1, backend, seed)
+           - _molecule_polarizability(methane, 2, backend, seed)) / 2.0
+    return _molecule_polarizability(unit, 1, backend, seed) - 2.0 * cap, cap
+
+
 def qm_stage(run: RunDirectory, unit: RepeatUnit, preset: dict[str, Any]) -> dict[str, Any]:
     """Static polarisability per repeat unit (Å³) from QM on H-capped oligomers; failures are recorded, not
     fatal (the refractive index is then missing, with the reason in the result)."""
@@ -40,11 +60,17 @@ def qm_stage(run: RunDirectory, unit: RepeatUnit, preset: dict[str, Any]) -> dic
         return stage
     spec = preset["qm"]
     run.log("stage_started", stage="qm")
+    seed = preset["system"]["seed"]
     try:
-        alpha = repeat_unit_polarizability(unit, backend=_backend(preset), copies=tuple(spec["oligomers"]),
-                                           seed=preset["system"]["seed"])
-        fields = {"polarizability_A3": float(alpha), "basis": spec["basis"], "method": spec["method"],
-                  "backend": spec["backend"], "oligomers": spec["oligomers"]}
+        fields = {"basis": spec["basis"], "method": spec["method"], "backend": spec["backend"],
+                  "oligomers": spec["oligomers"]}
+        if len(spec["oligomers"]) == 1:
+            alpha, cap = cap_corrected_polarizability(unit, _backend(preset), seed)
+            fields.update(cap_polarizability_A3=float(cap), cap_correction="methane/ethane")
+        else:
+            alpha = repeat_unit_polarizability(unit, backend=_backend(preset), copies=tuple(spec["oligomers"]),
+                                               seed=seed)
+        fields["polarizability_A3"] = float(alpha)
     except Exception as error:  # QM failure: recorded with its reason, the MD properties stand
         fields = {"error": f"{type(error).__name__}: {error}"}
         run.log("fault", stage="qm", reason=fields["error"])

@@ -22,7 +22,7 @@ def test_overrides_parse_toml_values_and_keep_the_original():
     assert changed["system"]["charges"] == "resp"
     assert changed["qm"]["oligomers"] == [2, 3]
     assert changed["engine"]["tail_correction"] is False
-    assert quick["sample"]["ps"] == 30.0
+    assert quick["sample"]["ps"] == 25.0
     assert apply_overrides(quick, {"sample.ps": 5})["sample"]["ps"] == 5.0
 
 
