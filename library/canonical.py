@@ -29,6 +29,11 @@ use ``molzip``, both of which re-reference stereo to the new neighbours):
 The set of shifted SMILES in step 3 depends only on the polymer, not on the spelling. So the choice in step 4 is
 spelling-independent, and canonicalising a canonical SMILES returns it unchanged.
 
+Speed (same results): in step 2 a prefix is only joined and compared when its elemental formula (hydrogens
+included) times ``n`` equals the unit's, a necessary condition; in step 3 a unit without any stereo mark is shifted
+by re-wiring three bonds in place, and back, instead of cutting and zipping (no stereo to re-reference, no atoms
+added or removed, and canonical SMILES do not depend on atom order).
+
 Limitations: stereo is whatever RDKit perceives on the star-capped unit. A stereocentre whose two chain neighbours
 are both ``*`` (``*[C@H](F)*``) is not a stereocentre to RDKit, so its mark is dropped, although in a long chain it
 defines tacticity. Write such units as diads (``*[C@H](F)[C@H](F)*``).
@@ -36,20 +41,27 @@ defines tacticity. Write such units as diads (``*[C@H](F)[C@H](F)*``).
 
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter
 from collections.abc import Iterator
 
 from rdkit import Chem
+from rdkit.Chem import rdMolDescriptors
 
-from polyloop.library.parsing import Connection, connection_atoms, parse_repeat_unit, quiet_rdkit
+from polyloop.library.parsing import (
+    Connection,
+    connection_atoms,
+    has_stereo,
+    parse_repeat_unit,
+    quiet_rdkit,
+    star_indices,
+)
 
-__all__ = ["canonical_smiles", "cut_bonds", "cyclic_shifts", "join_units", "minimal_period"]
+__all__ = ["canonical_smiles", "cut_bonds", "cyclic_shifts", "join_units", "minimal_period", "shifted_smiles"]
 
+_FORMULA_TERM = re.compile(r"([A-Z][a-z]?|\*)(\d*)")
 _LINK = 1  # atom-map number used to mark stars that molzip should join
-
-
-def _atom_count(mol: Chem.Mol) -> int:
-    """Number of real atoms, hydrogens included (stars excluded)."""
-    return sum(1 + a.GetTotalNumHs() for a in mol.GetAtoms() if a.GetAtomicNum() > 0)
 
 
 def cut_bonds(mol: Chem.Mol, connection: Connection | None = None) -> list[int]:
@@ -72,10 +84,10 @@ def cut_bonds(mol: Chem.Mol, connection: Connection | None = None) -> list[int]:
 
 def _clean(mol: Chem.Mol) -> Chem.Mol:
     """Clear map numbers and isotopes of the stars and re-sanitize (molzip leaves the result unsanitized)."""
-    for atom in mol.GetAtoms():
-        if atom.GetAtomicNum() == 0:
-            atom.SetAtomMapNum(0)
-            atom.SetIsotope(0)
+    for index in star_indices(mol):
+        atom = mol.GetAtomWithIdx(index)
+        atom.SetAtomMapNum(0)
+        atom.SetIsotope(0)
     Chem.SanitizeMol(mol)
     return mol
 
@@ -93,6 +105,44 @@ def shift(mol: Chem.Mol, bond: int, connection: Connection | None = None) -> Che
     connection = connection or connection_atoms(mol)
     with quiet_rdkit():  # molzip warns about bond directions it re-derives; E/Z is kept (tested)
         return _clean(Chem.molzip(_split(mol, bond, connection)))
+
+
+def shifted_smiles(mol: Chem.Mol, own_smiles: str | None = None) -> set[str]:
+    """RDKit canonical SMILES of every cyclic shift of ``mol`` (the SMILES of :func:`cyclic_shifts`);
+    ``own_smiles`` is ``Chem.MolToSmiles(mol)`` if the caller has it already.
+
+    A unit without stereo marks is shifted in place on one editable copy: cut the bond, join tail to head, move
+    the two stars onto the ends of the cut, write the SMILES, and undo. Atoms, hydrogens and aromaticity never
+    change, and ring membership neither (the cut and the new bond are both acyclic), so each SMILES is that of the
+    molecule :func:`shift` builds.
+    """
+    if has_stereo(mol):
+        return {Chem.MolToSmiles(shifted) for shifted in cyclic_shifts(mol)}
+    connection = connection_atoms(mol)
+    pairs = []
+    for bond in cut_bonds(mol, connection):
+        cut = mol.GetBondWithIdx(bond)
+        pairs.append((cut.GetBeginAtomIdx(), cut.GetEndAtomIdx()))
+    smiles = {own_smiles or Chem.MolToSmiles(mol)}
+    editable = Chem.RWMol(mol)
+    single = Chem.BondType.SINGLE
+    joints = [(connection.head_star, connection.head_atom), (connection.tail_star, connection.tail_atom)]
+    for begin, end in pairs:
+        cut_state = [(begin, end), *joints]
+        shifted_state = [(connection.tail_atom, connection.head_atom), (connection.head_star, begin),
+                         (connection.tail_star, end)]
+        _rebond(editable, cut_state, shifted_state, single)
+        smiles.add(Chem.MolToSmiles(editable))
+        _rebond(editable, shifted_state, cut_state, single)
+    return smiles
+
+
+def _rebond(mol: Chem.RWMol, remove: list[tuple[int, int]], add: list[tuple[int, int]], order: Chem.BondType) -> None:
+    """Remove the single bonds between the atom pairs ``remove`` and add ones between the pairs ``add``."""
+    for begin, end in remove:
+        mol.RemoveBond(begin, end)
+    for begin, end in add:
+        mol.AddBond(begin, end, order)
 
 
 def cyclic_shifts(mol: Chem.Mol) -> Iterator[Chem.Mol]:
@@ -130,17 +180,55 @@ def join_units(mol: Chem.Mol, copies: int) -> Chem.Mol:
 def minimal_period(mol: Chem.Mol) -> tuple[Chem.Mol, int]:
     """The primitive repeat unit of ``mol`` and how many times it occurs in ``mol`` (1 if already primitive)."""
     connection = connection_atoms(mol)
-    total = _atom_count(mol)
-    reference = Chem.MolToSmiles(mol)
-    for bond in cut_bonds(mol, connection):
-        head_piece = _head_side(mol, bond, connection)
-        size = _atom_count(head_piece)
-        if total % size:
+    bonds = cut_bonds(mol, connection)
+    if not bonds or _formula_gcd(mol) == 1:  # n copies of a prefix have every element count divisible by n
+        return mol, 1
+    formulas = _piece_formulas(mol, connection, bonds)
+    total = sum(formulas, Counter())
+    total_size = total.total()
+    reference: str | None = None
+    prefix: Counter[int] = Counter()
+    for bond, formula in zip(bonds, formulas):
+        prefix += formula
+        size = prefix.total()
+        if total_size % size:
             continue
-        copies = total // size
+        copies = total_size // size
+        if any(count != copies * prefix[element] for element, count in total.items()):
+            continue  # n copies of this prefix do not even have the unit's formula
+        head_piece = _head_side(mol, bond, connection)
+        reference = reference or Chem.MolToSmiles(mol)
         if Chem.MolToSmiles(join_units(head_piece, copies)) == reference:
             return head_piece, copies
     return mol, 1
+
+
+def _formula_gcd(mol: Chem.Mol) -> int:
+    """Greatest common divisor of the element counts (hydrogens included, stars left out) of ``mol``."""
+    counts = [int(n) if n else 1 for symbol, n in _FORMULA_TERM.findall(rdMolDescriptors.CalcMolFormula(mol))
+              if symbol != "*"]
+    return math.gcd(*counts)
+
+
+def _piece_formulas(mol: Chem.Mol, connection: Connection, bonds: list[int]) -> list[Counter[int]]:
+    """Elemental formulas (hydrogen as element 1, stars left out) of the pieces the cut ``bonds`` leave, from the head.
+
+    The prefix sums of these formulas are the formulas of the head-side pieces of :func:`_head_side`.
+    """
+    pieces = Chem.GetMolFrags(Chem.FragmentOnBonds(mol, bonds, addDummies=False))  # atom indices are kept
+    path_position = {atom: k for k, atom in enumerate(Chem.GetShortestPath(mol, connection.head_atom,
+                                                                           connection.tail_atom))}
+    pieces = sorted(pieces, key=lambda atoms: min(path_position.get(a, len(path_position)) for a in atoms))
+    formulas = []
+    for atoms in pieces:
+        formula: Counter[int] = Counter()
+        for index in atoms:
+            atom = mol.GetAtomWithIdx(index)
+            if atom.GetAtomicNum():
+                formula[atom.GetAtomicNum()] += 1
+                formula[1] += atom.GetTotalNumHs()
+        formulas.append(formula)
+    return formulas
 
 
 def _head_side(mol: Chem.Mol, bond: int, connection: Connection) -> Chem.Mol:
@@ -152,9 +240,11 @@ def _head_side(mol: Chem.Mol, bond: int, connection: Connection) -> Chem.Mol:
     return _clean(piece)
 
 
-def canonical_smiles(smiles_or_mol: str | Chem.Mol) -> str:
-    """Canonical SMILES of a repeat unit (see the module docstring); validates a string input first."""
+def canonical_smiles(smiles_or_mol: str | Chem.Mol, rdkit_smiles: str | None = None) -> str:
+    """Canonical SMILES of a repeat unit (see the module docstring); validates a string input first.
+
+    ``rdkit_smiles``, if given, is ``Chem.MolToSmiles`` of the molecule (a caller that has it saves one call).
+    """
     mol = parse_repeat_unit(smiles_or_mol) if isinstance(smiles_or_mol, str) else smiles_or_mol
-    primitive, _ = minimal_period(mol)
-    candidates = {Chem.MolToSmiles(shifted) for shifted in cyclic_shifts(primitive)}
-    return min(candidates, key=lambda s: (len(s), s))
+    primitive, copies = minimal_period(mol)
+    return min(shifted_smiles(primitive, rdkit_smiles if copies == 1 else None), key=lambda s: (len(s), s))

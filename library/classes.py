@@ -19,10 +19,10 @@ from importlib import resources
 
 from rdkit import Chem
 
-from polyloop.library.canonical import join_units
+from polyloop.library.oligomer import CappedChain, capped_chain
 from polyloop.library.repeat_unit import RepeatUnit
 
-__all__ = ["PolymerClass", "class_by_id", "classify", "main_chain", "polymer_classes"]
+__all__ = ["PolymerClass", "class_by_id", "classify", "main_chain", "polymer_classes", "trimer_roles"]
 
 _ON, _OFF = 1, 2  # SMARTS map numbers: must be on / off the main chain
 
@@ -93,18 +93,16 @@ def main_chain(unit: RepeatUnit) -> frozenset[int]:
 
 def _trimer(unit: RepeatUnit) -> tuple[Chem.Mol, frozenset[int], frozenset[int]]:
     """Hydrogen-capped trimer of ``unit``, the indices of its main-chain atoms, and those of its middle unit."""
+    return trimer_roles(unit, capped_chain(unit.mol, 3))
+
+
+def trimer_roles(unit: RepeatUnit, trimer: CappedChain) -> tuple[Chem.Mol, frozenset[int], frozenset[int]]:
+    """The capped ``trimer`` of ``unit`` (from :func:`~polyloop.library.oligomer.capped_chain`), the indices of its
+    main-chain atoms, and those of its middle unit."""
     chain_atoms = main_chain(unit)
-    mol = unit.mol
-    for atom in mol.GetAtoms():
-        atom.SetIntProp("unit_atom", atom.GetIdx())
-    chain = Chem.RWMol(join_units(mol, 3))  # atoms keep their properties and gain "copy"
-    for atom in chain.GetAtoms():
-        if atom.GetAtomicNum() == 0:
-            atom.SetAtomicNum(1)
-    trimer = Chem.RemoveHs(chain.GetMol())
-    on_chain = frozenset(a.GetIdx() for a in trimer.GetAtoms() if a.GetIntProp("unit_atom") in chain_atoms)
-    middle = frozenset(a.GetIdx() for a in trimer.GetAtoms() if a.GetIntProp("copy") == 1)
-    return trimer, on_chain, middle
+    on_chain = frozenset(i for i, atom in enumerate(trimer.unit_atom) if atom in chain_atoms)
+    middle = frozenset(trimer.atoms_of_copy(1))
+    return trimer.mol, on_chain, middle
 
 
 def _matches(
@@ -112,21 +110,36 @@ def _matches(
 ) -> bool:
     """True if a pattern of the class matches the trimer, touching the middle unit, with its map-1 atoms on and
     its map-2 atoms off the main chain."""
-    for query in polymer_class.queries:
-        roles = [atom.GetAtomMapNum() for atom in query.GetAtoms()]
+    for query, on_positions, off_positions in _roles(polymer_class.patterns):
         for match in trimer.GetSubstructMatches(query, uniquify=False, maxMatches=10000):
             if middle.isdisjoint(match):
                 continue
-            placed = [(i in on_chain, role) for i, role in zip(match, roles)]
-            if all(on for on, role in placed if role == _ON) and not any(on for on, role in placed if role == _OFF):
+            if all(match[k] in on_chain for k in on_positions) and not any(
+                match[k] in on_chain for k in off_positions
+            ):
                 return True
     return False
 
 
-def classify(unit: RepeatUnit | str) -> str | None:
-    """Name of the polymer class of ``unit`` (a RepeatUnit or a SMILES), or None if no class matches."""
+@cache
+def _roles(patterns: tuple[str, ...]) -> tuple[tuple[Chem.Mol, tuple[int, ...], tuple[int, ...]], ...]:
+    """Each compiled pattern with the positions of its atoms that must lie on (map 1) and off (map 2) the chain."""
+    out = []
+    for query in _compile(patterns):
+        roles = [atom.GetAtomMapNum() for atom in query.GetAtoms()]
+        out.append((query, tuple(k for k, r in enumerate(roles) if r == _ON),
+                    tuple(k for k, r in enumerate(roles) if r == _OFF)))
+    return tuple(out)
+
+
+def classify(unit: RepeatUnit | str, trimer: CappedChain | None = None) -> str | None:
+    """Name of the polymer class of ``unit`` (a RepeatUnit or a SMILES), or None if no class matches.
+
+    ``trimer``, if given, is the unit's capped trimer from :func:`~polyloop.library.oligomer.capped_chain` (for a
+    caller that has already built it, e.g. to fingerprint the unit).
+    """
     unit = RepeatUnit.from_smiles(unit) if isinstance(unit, str) else unit
-    trimer, on_chain, middle = _trimer(unit)
+    trimer, on_chain, middle = _trimer(unit) if trimer is None else trimer_roles(unit, trimer)
     carbon_only = all(trimer.GetAtomWithIdx(i).GetAtomicNum() == 6 for i in on_chain)
     for polymer_class in polymer_classes():
         if polymer_class.carbon_main_chain and not carbon_only:

@@ -24,12 +24,14 @@ import numpy as np
 from rdkit import Chem
 from rdkit.Chem import rdFingerprintGenerator
 
+from polyloop.library.oligomer import CappedChain, capped_chain
 from polyloop.library.repeat_unit import RepeatUnit
 
 __all__ = [
     "FingerprintSpec",
     "as_words",
     "fingerprint_matrix",
+    "flank_copies",
     "morgan_bits",
     "morgan_counts",
     "pack_bits",
@@ -68,24 +70,45 @@ def _generator(radius: int, n_bits: int) -> rdFingerprintGenerator.FingerprintGe
     return _GENERATORS[key]
 
 
-def periodic_oligomer(unit: RepeatUnit, radius: int) -> tuple[Chem.Mol, list[int]]:
+def flank_copies(unit: RepeatUnit, radius: int) -> int:
+    """Units needed on each side of the middle one for radius-``radius`` environments: ``ceil((r + 1) / L)``."""
+    return math.ceil((radius + 1) / len(unit.backbone))
+
+
+def periodic_oligomer(unit: RepeatUnit, radius: int, chain: CappedChain | None = None) -> tuple[Chem.Mol, list[int]]:
     """A hydrogen-capped oligomer of ``unit`` long enough for radius-``radius`` environments of its middle unit,
-    and the indices of the middle unit's atoms in it."""
-    flank = math.ceil((radius + 1) / len(unit.backbone))
-    chain = unit.oligomer(2 * flank + 1)
-    middle = [a.GetIdx() for a in chain.GetAtoms() if a.HasProp("copy") and a.GetIntProp("copy") == flank]
-    return chain, middle
+    and the indices of the middle unit's atoms in it.
+
+    ``chain``, if given, is an already built capped oligomer of ``unit`` (from
+    :func:`~polyloop.library.oligomer.capped_chain`) with ``2 * flank_copies(unit, radius) + 1`` copies.
+    """
+    flank = flank_copies(unit, radius)
+    if chain is None:
+        chain = capped_chain(unit.mol, 2 * flank + 1)
+    elif len(set(chain.copy)) != 2 * flank + 1:
+        raise ValueError(f"a radius-{radius} fingerprint of {unit.smiles!r} needs {2 * flank + 1} copies, "
+                         f"the chain given has {len(set(chain.copy))}")
+    return chain.mol, chain.atoms_of_copy(flank)
 
 
-def morgan_counts(unit: RepeatUnit, spec: FingerprintSpec = FingerprintSpec()) -> np.ndarray:
-    """Folded Morgan count vector (``uint32``, length ``spec.n_bits``): environments per period of the chain."""
-    chain, middle = periodic_oligomer(unit, spec.radius)
-    return spec.generator().GetCountFingerprintAsNumPy(chain, fromAtoms=middle).astype(np.uint32)
+def morgan_counts(
+    unit: RepeatUnit, spec: FingerprintSpec = FingerprintSpec(), chain: CappedChain | None = None
+) -> np.ndarray:
+    """Folded Morgan count vector (``uint32``, length ``spec.n_bits``): environments per period of the chain.
+
+    ``chain`` (optional) is the oligomer of :func:`periodic_oligomer`, if the caller has already built it.
+    """
+    mol, middle = periodic_oligomer(unit, spec.radius, chain)
+    return spec.generator().GetCountFingerprintAsNumPy(mol, fromAtoms=middle).astype(np.uint32)
 
 
-def morgan_bits(unit: RepeatUnit, spec: FingerprintSpec = FingerprintSpec()) -> np.ndarray:
-    """Folded Morgan bit vector (``uint8`` of 0/1, length ``spec.n_bits``)."""
-    return (morgan_counts(unit, spec) > 0).astype(np.uint8)
+def morgan_bits(
+    unit: RepeatUnit, spec: FingerprintSpec = FingerprintSpec(), chain: CappedChain | None = None
+) -> np.ndarray:
+    """Folded Morgan bit vector (``uint8`` of 0/1, length ``spec.n_bits``): bit ``i`` is set where count ``i`` of
+    :func:`morgan_counts` is positive (RDKit folds bits and counts alike; read directly, which is faster)."""
+    mol, middle = periodic_oligomer(unit, spec.radius, chain)
+    return spec.generator().GetFingerprintAsNumPy(mol, fromAtoms=middle).astype(np.uint8)
 
 
 def sparse_counts(unit: RepeatUnit, radius: int = 2) -> dict[int, int]:

@@ -28,10 +28,19 @@ from functools import cache
 from importlib import resources
 
 from rdkit import Chem, RDLogger
+from rdkit.Chem import rdqueries
 
 from polyloop.library.errors import InvalidRepeatUnit
 
-__all__ = ["Connection", "connection_atoms", "parse_repeat_unit", "quiet_rdkit", "supported_elements"]
+__all__ = [
+    "Connection",
+    "connection_atoms",
+    "has_stereo",
+    "parse_repeat_unit",
+    "quiet_rdkit",
+    "star_indices",
+    "supported_elements",
+]
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,14 @@ def supported_elements() -> frozenset[str]:
     return frozenset(tomllib.loads(text)["supported_elements"])
 
 
+@cache
+def _unsupported_query() -> Chem.Mol:
+    """A SMARTS query matching any atom that is neither a dummy nor a supported element (a fast pre-check)."""
+    table = Chem.GetPeriodicTable()
+    numbers = sorted(table.GetAtomicNumber(symbol) for symbol in supported_elements())
+    return Chem.MolFromSmarts("[" + ";".join(f"!#{n}" for n in [0, *numbers]) + "]")
+
+
 @contextmanager
 def quiet_rdkit() -> Iterator[None]:
     """Silence RDKit's own log lines (our errors carry the message instead) for the duration of the block."""
@@ -65,8 +82,42 @@ def quiet_rdkit() -> Iterator[None]:
         RDLogger.EnableLog("rdApp.*")
 
 
+_STAR = Chem.MolFromSmarts("[#0]")
+_RADICAL = rdqueries.NumRadicalElectronsGreaterQueryAtom(0)  # atoms with radical electrons (a C++-side filter)
+
+
+def star_indices(mol: Chem.Mol) -> list[int]:
+    """Indices of the dummy atoms (``*``) of ``mol``, in index order.
+
+    A SMARTS match, several times faster than iterating over the atoms in Python.
+    """
+    return [i for (i,) in mol.GetSubstructMatches(_STAR, uniquify=False, maxMatches=1_000_000)]
+
+
 def _stars(mol: Chem.Mol) -> list[Chem.Atom]:
-    return [atom for atom in mol.GetAtoms() if atom.GetAtomicNum() == 0]
+    return [mol.GetAtomWithIdx(i) for i in star_indices(mol)]
+
+
+_NO_STEREO_MARKS = "_polyloop_no_stereo_marks"  # set by parse_repeat_unit on units read from a SMILES without any
+
+
+def has_stereo(mol: Chem.Mol) -> bool:
+    """True if any atom of ``mol`` has a chiral tag or any bond a stereo mark or direction.
+
+    A unit parsed by :func:`parse_repeat_unit` from a SMILES with no ``@``, ``/`` or ``\\`` (and copies of it) is
+    known to have none, which is answered without looking at its atoms.
+    """
+    if mol.HasProp(_NO_STEREO_MARKS):
+        return False
+    unspecified = Chem.ChiralType.CHI_UNSPECIFIED
+    if any(mol.GetAtomWithIdx(i).GetChiralTag() != unspecified for i in range(mol.GetNumAtoms())):
+        return True
+    no_stereo, no_dir = Chem.BondStereo.STEREONONE, Chem.BondDir.NONE
+    for i in range(mol.GetNumBonds()):
+        bond = mol.GetBondWithIdx(i)
+        if bond.GetStereo() != no_stereo or bond.GetBondDir() != no_dir:
+            return True
+    return False
 
 
 def connection_atoms(mol: Chem.Mol) -> Connection:
@@ -89,9 +140,14 @@ def _read(smiles: str) -> Chem.Mol:
     text = smiles.strip()
     if not text:
         raise InvalidRepeatUnit("empty SMILES: a repeat unit needs atoms and 2 connection points '*'")
-    if any(ch.isspace() for ch in text):
+    if len(text.split(maxsplit=1)) > 1:  # whitespace inside (the ends are stripped)
         raise InvalidRepeatUnit(f"SMILES contains whitespace in {smiles!r}")
     with quiet_rdkit():
+        # The full parse (sanitized, stereo perceived from '/', '\\' and '@' marks) succeeds for valid input; only
+        # when it fails is the input parsed again, step by step, to say which rule it breaks.
+        mol = Chem.MolFromSmiles(text)
+        if mol is not None:
+            return mol
         mol = Chem.MolFromSmiles(text, sanitize=False)
         if mol is None:
             raise InvalidRepeatUnit(f"not a valid SMILES (syntax) in {smiles!r}")
@@ -100,8 +156,7 @@ def _read(smiles: str) -> Chem.Mol:
         except Exception as error:  # RDKit raises several sanitization exception types
             reason = str(error).split("\n")[0].strip()
             raise InvalidRepeatUnit(f"RDKit cannot sanitize {smiles!r}: {reason}") from None
-        # A full parse now that it is known to succeed: it also perceives stereo from '/', '\\' and '@' marks.
-        return Chem.MolFromSmiles(text)
+        raise InvalidRepeatUnit(f"RDKit cannot perceive the stereochemistry of {smiles!r}")
 
 
 def _check_stars(mol: Chem.Mol, smiles: str) -> None:
@@ -136,7 +191,10 @@ def _check_composition(mol: Chem.Mol, smiles: str) -> None:
     if len(fragments) != 1:
         raise InvalidRepeatUnit(f"expected one connected fragment, found {len(fragments)} in {smiles!r}")
     allowed = supported_elements()
-    unsupported = sorted({a.GetSymbol() for a in mol.GetAtoms() if a.GetAtomicNum() > 0} - allowed)
+    if not mol.HasSubstructMatch(_unsupported_query()):
+        unsupported = []
+    else:
+        unsupported = sorted({a.GetSymbol() for a in mol.GetAtoms() if a.GetAtomicNum() > 0} - allowed)
     if unsupported:
         raise InvalidRepeatUnit(
             f"unsupported element(s) {', '.join(unsupported)} in {smiles!r}; supported: {', '.join(sorted(allowed))}"
@@ -144,7 +202,7 @@ def _check_composition(mol: Chem.Mol, smiles: str) -> None:
     charge = Chem.GetFormalCharge(mol)
     if charge != 0:
         raise InvalidRepeatUnit(f"repeat unit must be neutral, net formal charge is {charge:+d} in {smiles!r}")
-    radicals = sum(a.GetNumRadicalElectrons() for a in mol.GetAtoms())
+    radicals = sum(atom.GetNumRadicalElectrons() for atom in mol.GetAtomsMatchingQuery(_RADICAL))
     if radicals:
         raise InvalidRepeatUnit(f"repeat unit has {radicals} radical electron(s) in {smiles!r}")
 
@@ -161,4 +219,6 @@ def parse_repeat_unit(smiles: str) -> Chem.Mol:
         star.SetAtomMapNum(0)
         star.SetIsotope(0)
         star.SetNoImplicit(True)
+    if not any(mark in smiles for mark in "@/\\"):
+        mol.SetBoolProp(_NO_STEREO_MARKS, True)
     return mol

@@ -84,7 +84,7 @@ class RepeatUnit:
     @cached_property
     def heavy_atom_count(self) -> int:
         """Number of non-hydrogen atoms in one repeat unit (stars excluded)."""
-        return sum(1 for atom in self._mol.GetAtoms() if atom.GetAtomicNum() > 1)
+        return self._mol.GetNumHeavyAtoms()  # atomic number > 1: stars (0) and explicit hydrogens are not heavy
 
     @cached_property
     def elements(self) -> frozenset[str]:
