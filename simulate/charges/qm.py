@@ -156,3 +156,74 @@ class PySCFBackend:
         if not np.all(np.isfinite(v)):
             raise QMError(f"non-finite ESP values for {formula(elements)} (a point may sit on a nucleus)")
         return v
+
+    def polarizability(
+        self,
+        elements: Sequence[str],
+        positions_A: np.ndarray,
+        charge: int = 0,
+        multiplicity: int = 1,
+        density_fit: bool = True,
+    ) -> np.ndarray:
+        """Static electronic dipole polarisability tensor (Å³, shape ``(3, 3)``) by coupled-perturbed HF or KS.
+
+        With the dipole integrals ``h_x = <μ|x|ν>`` (origin at the centre of nuclear charge) in the virtual–occupied
+        MO block, the CPHF/CPKS equations ``(ε_a − ε_i) U_ai^x + [K(U^x)]_ai = −h_ai^x`` (``K`` the Coulomb,
+        exchange and, for DFT, exchange–correlation kernel response, PySCF ``gen_response``) give
+        ``α_xy = −2 Σ_ai (h_ai^x U_ai^y + h_ai^y U_ai^x)`` (closed shell, both spins). 1 bohr³ = 0.148185 Å³.
+        The CPHF residual is converged to 1e-6; α is stationary in the response (Hylleraas), so its error is
+        of second order in the residual. ``density_fit`` uses density fitting of the Coulomb and exchange
+        integrals (PySCF's default auxiliary basis) in the SCF and the response: many times faster for
+        oligomers, changing α by about 1e-4 relative. The basis matters: α needs diffuse functions (6-31G* gives
+        about 80 % of the Hartree–Fock limit for benzene, 6-31+G* about 94 %, aug-cc-pVDZ about 99 %).
+
+        Raises:
+            QMError: for open shells (not implemented), or if PySCF rejects the molecule or the SCF does not
+                converge.
+        """
+        from pyscf import dft, gto, scf
+        from pyscf.scf import cphf
+
+        name = formula(elements)
+        if multiplicity != 1:
+            raise QMError(f"polarizability is implemented for closed shells only, got multiplicity {multiplicity} "
+                          f"for {name}")
+        try:
+            mol = gto.M(atom=[(e, tuple(x)) for e, x in zip(elements, np.asarray(positions_A, dtype=float))],
+                        unit="Angstrom", basis=self.basis, charge=int(charge), spin=0, cart=self.cartesian,
+                        verbose=0)
+        except (RuntimeError, ValueError, KeyError) as exc:
+            raise QMError(f"PySCF could not build {name} (charge {charge}): {exc}") from exc
+        if self.method.upper() == "HF":
+            mf = scf.RHF(mol)
+        else:
+            mf = dft.RKS(mol)
+            mf.xc = self.method
+        if density_fit:
+            mf = mf.density_fit()
+        mf.max_cycle, mf.conv_tol = self.max_cycle, self.conv_tol
+        mf.kernel()
+        if not mf.converged:
+            raise QMError(f"SCF did not converge in {self.max_cycle} iterations for the polarisability of {name} "
+                          f"({self.method}/{self.basis})")
+        charges = mol.atom_charges()
+        with mol.with_common_orig(charges @ mol.atom_coords() / charges.sum()):
+            dipole_ao = mol.intor_symmetric("int1e_r", comp=3)
+        occupied = mf.mo_occ > 0
+        orb_o, orb_v = mf.mo_coeff[:, occupied], mf.mo_coeff[:, ~occupied]
+        n_v, n_o = orb_v.shape[1], orb_o.shape[1]
+        h1 = np.einsum("xpq,pa,qi->xai", dipole_ao, orb_v, orb_o)
+        response = mf.gen_response(hermi=1)
+
+        def kernel_response(u: np.ndarray) -> np.ndarray:
+            u = u.reshape(-1, n_v, n_o)
+            dm1 = 2.0 * np.einsum("xai,pa,qi->xpq", u, orb_v, orb_o)
+            dm1 = dm1 + dm1.transpose(0, 2, 1)
+            return np.einsum("xpq,pa,qi->xai", response(dm1), orb_v, orb_o).reshape(len(u), -1)
+
+        u = cphf.solve(kernel_response, mf.mo_energy, mf.mo_occ, h1, None, max_cycle=100, tol=1e-6)[0]
+        e2 = np.einsum("xai,yai->xy", h1, np.asarray(u).reshape(3, n_v, n_o))
+        alpha = -2.0 * (e2 + e2.T) / BOHR_PER_ANGSTROM**3
+        if not np.all(np.isfinite(alpha)):
+            raise QMError(f"non-finite polarisability for {name}")
+        return alpha
