@@ -104,14 +104,20 @@ def screen(library: str | Path, model: MultiPropertyGP, properties: list[str] | 
                   disable=not progress, transient=True) as bar:
         task = bar.add_task("screen", total=manifest["n_candidates"])
         for table, packed in iter_library(library, batch_size):
-            frame = _predict_batch(model, names, table, packed)
-            score = frame[f"{rank_by}_mean"].to_numpy() + sign * kappa * frame[f"{rank_by}_std"].to_numpy()
-            frame.insert(3, "score", score)
+            columns = _predict_batch(model, names, packed)
+            score = columns[f"{rank_by}_mean"] + sign * kappa * columns[f"{rank_by}_std"]
             if out is not None:
-                writer = _write(writer, out, frame.drop(columns=["smiles", "polymer_class", "score"]))
+                writer = _write(writer, out, pa.table({"id": table.column("id"), **columns}))
+            # only the batch's own best rows become a DataFrame: strings of the rest are never materialised
+            keep = _best_rows(score, top, sign)
+            frame = table.take(pa.array(keep)).to_pandas()
+            frame["polymer_class"] = frame["polymer_class"].astype(str)
+            frame["score"] = score[keep]
+            for name, values in columns.items():
+                frame[name] = values[keep]
             best = _keep_best(pd.concat([best, frame]) if best is not None else frame, top, sign)
-            seen += len(frame)
-            bar.advance(task, len(frame))
+            seen += len(table)
+            bar.advance(task, len(table))
     if writer is not None:
         writer.close()
     if best is None:
@@ -119,15 +125,22 @@ def screen(library: str | Path, model: MultiPropertyGP, properties: list[str] | 
     return ScreenResult(best.reset_index(drop=True), seen, time.perf_counter() - start, tuple(names))
 
 
-def _predict_batch(model: MultiPropertyGP, names: list[str], table: pa.RecordBatch, packed: np.ndarray) -> pd.DataFrame:
+def _predict_batch(model: MultiPropertyGP, names: list[str], packed: np.ndarray) -> dict[str, np.ndarray]:
+    """``<p>_mean`` and ``<p>_std`` arrays in original units for one batch of packed fingerprints."""
     similarity = model.basis.similarity(packed, dtype=np.float32)
     mean, var = model.predict_standardised(similarity, names)
-    frame = table.to_pandas()
-    frame["polymer_class"] = frame["polymer_class"].astype(str)
+    columns = {}
     for j, name in enumerate(names):
         m, v = model.transforms[name].inverse(mean[:, j].astype(np.float64), var[:, j].astype(np.float64))
-        frame[f"{name}_mean"], frame[f"{name}_std"] = m, np.sqrt(v)
-    return frame
+        columns[f"{name}_mean"], columns[f"{name}_std"] = np.asarray(m), np.sqrt(v)
+    return columns
+
+
+def _best_rows(score: np.ndarray, top: int, sign: float) -> np.ndarray:
+    """Indices of the ``top`` best scores of a batch (any order)."""
+    if len(score) <= top:
+        return np.arange(len(score))
+    return np.argpartition(-sign * score, top - 1)[:top]
 
 
 def _keep_best(frame: pd.DataFrame, top: int, sign: float) -> pd.DataFrame:
@@ -135,8 +148,7 @@ def _keep_best(frame: pd.DataFrame, top: int, sign: float) -> pd.DataFrame:
     return frame.iloc[order]
 
 
-def _write(writer: pq.ParquetWriter | None, out: str | Path, frame: pd.DataFrame) -> pq.ParquetWriter:
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+def _write(writer: pq.ParquetWriter | None, out: str | Path, table: pa.Table) -> pq.ParquetWriter:
     if writer is None:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         writer = pq.ParquetWriter(out, table.schema)

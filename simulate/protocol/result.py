@@ -63,11 +63,11 @@ def _radius_of_gyration(series: SampledSeries) -> Estimate:
 
 
 def _chain_msd(series: SampledSeries) -> tuple[np.ndarray, np.ndarray]:
-    """Centre-of-mass MSD of the chains (m²) at each lag (s), averaged over time origins and chains, with the
-    cell's own drift removed."""
+    """Centre-of-mass MSD of each chain (chains × lags, m²) at each lag (s), averaged over time origins, with the
+    cell's own drift removed; the estimator takes its standard error from the spread between chains."""
     com = series.com - series.com.mean(axis=1, keepdims=True)
     lags = np.arange(1, len(com))
-    msd = np.array([np.mean(np.sum((com[lag:] - com[:-lag]) ** 2, axis=2)) for lag in lags])
+    msd = np.array([np.mean(np.sum((com[lag:] - com[:-lag]) ** 2, axis=2), axis=0) for lag in lags]).T
     dt_s = (series.com_times_fs[1] - series.com_times_fs[0]) * 1e-15
     return lags * dt_s, msd * 1e-20
 

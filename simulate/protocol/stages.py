@@ -20,6 +20,7 @@ import numpy as np
 
 from polyloop.library.repeat_unit import RepeatUnit
 from polyloop.simulate.build.cell import build_cell
+from polyloop.simulate.build.conformer import BuildError
 from polyloop.simulate.engines.lammps_data import write_data_file
 from polyloop.simulate.forcefield.parameters import ForceField
 from polyloop.simulate.parameterize import cell_system
@@ -38,12 +39,12 @@ def build(run: RunDirectory, unit: RepeatUnit, preset: dict[str, Any]) -> dict[s
     if stage.get("finished"):
         return stage
     spec = preset["system"]
-    cell = build_cell(unit, chains=spec["chains"], atoms_per_chain=spec["atoms_per_chain"],
-                      density=spec["build_density"], tacticity=spec["tacticity"], seed=spec["seed"],
-                      end_group=spec["end_group"])
+    cell, note = _grow(run, unit, spec)
     forcefield = ForceField.load(spec["forcefield"])
     system = cell_system(cell, unit, forcefield, charges=spec["charges"],
                          charge_fallback=spec["charge_fallback"] or None)
+    if note:
+        system.provenance["fallbacks"].append(note)
     data = write_data_file(system, run.path / "system.data")
     np.savez(run.path / "system.npz", masses=system.masses, charges=system.charges, molecule=system.molecule)
     run.log("stage_finished", stage="build", atoms=len(system.masses))
@@ -51,6 +52,23 @@ def build(run: RunDirectory, unit: RepeatUnit, preset: dict[str, Any]) -> dict[s
         "build", finished=True, output=str(data), atoms=len(system.masses), chains=len(cell.chains),
         degree_of_polymerization=cell.degree_of_polymerization, build_density=cell.density_g_cm3,
         total_mass=float(np.sum(system.masses)), provenance=system.provenance, atom_steps=0)
+
+
+def _grow(run: RunDirectory, unit: RepeatUnit, spec: dict[str, Any]):
+    """The cell at the preset's minimum distances or, when no chain fits that way (a crowded quaternary backbone
+    such as PMMA's, whose rigid side-group template meets the next unit), at ``system.fallback_min_distance`` for
+    every pair; minimisation then relaxes the closer contacts. Returns the cell and the fallback note (or None)."""
+    settings = dict(chains=spec["chains"], atoms_per_chain=spec["atoms_per_chain"], density=spec["build_density"],
+                    tacticity=spec["tacticity"], seed=spec["seed"], end_group=spec["end_group"])
+    distance = spec["min_distance"]
+    try:
+        return build_cell(unit, min_distance=distance, min_heavy_distance=distance, **settings), None
+    except BuildError as error:
+        fallback = spec["fallback_min_distance"]
+        run.log("fault", stage="build", reason=str(error))
+        run.log("retry", stage="build", min_distance=fallback)
+        cell = build_cell(unit, min_distance=fallback, min_heavy_distance=fallback, **settings)
+        return cell, f"cell grown with {fallback} Å minimum distances (not {distance} Å): {error}"
 
 
 def minimize(run: RunDirectory, preset: dict[str, Any]) -> Path:
