@@ -18,7 +18,7 @@ from polyloop.simulate.properties import dielectric, fluctuation, optical, therm
 from polyloop.simulate.properties.estimate import Estimate
 from polyloop.simulate.protocol.convergence import SampledSeries, sampled_series
 from polyloop.simulate.protocol.rundir import RunDirectory
-from polyloop.simulate.protocol.series import read_blocks
+from polyloop.simulate.protocol.series import read_blocks, read_scalars
 
 __all__ = ["assemble_result", "stage_wall_seconds", "wall_seconds"]
 
@@ -26,6 +26,7 @@ AVOGADRO = 6.02214076e23
 KCAL_PER_MOL = 4184.0 / AVOGADRO  # J
 ELEMENTARY_CHARGE = 1.602176634e-19
 ATM_A3 = 1.0 / 68568.415  # kcal/mol per atm·Å³ (LAMMPS real units)
+FLUX_TO_W_M2 = 4184.0 / AVOGADRO / (1e-20 * 1e-15)  # (kcal/mol)/(Å²·fs) in W/m²
 
 
 def wall_seconds(directory: RunDirectory) -> float:
@@ -89,6 +90,13 @@ def _nemd(directory: RunDirectory, preset: dict[str, Any]) -> Estimate:
     return thermal.muller_plathe(centres, blocks[keep, :, 2], energy, duration, lx * ly * 1e-20)
 
 
+def _green_kubo(directory: RunDirectory, preset: dict[str, Any], volume_m3: float) -> Estimate:
+    steps, flux = read_scalars(directory.path / "green_kubo", "flux")
+    dt_s = float(steps[1] - steps[0]) * preset["engine"]["timestep_fs"] * 1e-15
+    flux_w_m2 = flux * FLUX_TO_W_M2 / (volume_m3 * 1e30)  # kcal/mol·Å/fs per Å³ → W/m²
+    return thermal.green_kubo(flux_w_m2, dt_s, volume_m3, preset["conditions"]["temperature"])
+
+
 def _chunk_length(end_fs: dict[int, float], chunk: int) -> float:
     return end_fs[chunk] - end_fs.get(chunk - 1, 0.0)
 
@@ -146,10 +154,13 @@ def assemble_result(directory: RunDirectory, unit: RepeatUnit, chosen: list[str]
                              temperature)
     if n is not None and orientational is not None:
         _compute("dielectric_constant", dielectric.static_dielectric_constant, out, orientational, n)
+    kappa = None
     if directory.finished("nemd"):
         kappa = _compute("thermal_conductivity", _nemd, out, directory, preset)
-        if kappa is not None and cp is not None and rho is not None:
-            _compute("thermal_diffusivity", thermal.thermal_diffusivity, out, kappa, rho, cp)
+    elif directory.finished("green_kubo"):
+        kappa = _compute("thermal_conductivity", _green_kubo, out, directory, preset, float(np.mean(volume)))
+    if kappa is not None and cp is not None and rho is not None:
+        _compute("thermal_diffusivity", thermal.thermal_diffusivity, out, kappa, rho, cp)
     for name, stage in (("refractive_index", "qm"), ("cp", "harmonic")):
         if name not in out and directory.stage(stage).get("error"):
             out[name] = {"value": None, "stderr": None, "error": directory.stage(stage)["error"]}
@@ -159,7 +170,7 @@ def assemble_result(directory: RunDirectory, unit: RepeatUnit, chosen: list[str]
         properties.setdefault(name, {"value": None, "stderr": None, "error": "not computed: a stage it needs "
                                      "was skipped or failed (see stages)"})
     stage_names = ["build", "minimize", "anneal", "sample"] + sorted(
-        p.name for p in directory.path.glob("sample_ext*")) + ["nemd", "qm", "harmonic"]
+        p.name for p in directory.path.glob("sample_ext*")) + ["nemd", "green_kubo", "qm", "harmonic"]
     state = directory.state()["stages"]
     cost = {name: int(state[name].get("atom_steps", 0)) for name in stage_names if name in state}
     build = state["build"]

@@ -103,7 +103,10 @@ def _drive(directory: RunDirectory, unit: RepeatUnit) -> dict[str, Any]:
                               ps=preset["sample"]["extend_ps"])
         verdict = sampling_verdict(directory, preset)
     if "nemd" in needed:
-        stages.nemd(directory, preset, start)
+        if preset["nemd"]["method"] == "green_kubo":
+            stages.green_kubo(directory, preset, start)
+        else:
+            stages.nemd(directory, preset, start)
     if "qm" in needed:
         qm_stage(directory, unit, preset)
     if "harmonic" in needed:

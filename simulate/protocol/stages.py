@@ -8,7 +8,8 @@ its folder. The recorded quantities, all in LAMMPS ``real`` units:
   total, potential and bonded/non-bonded energies (kcal/mol), the box dipole (e·Å, unwrapped chains);
 - ``sample/rg.*.dat`` and ``sample/com.*.dat`` every 10 × ``every_fs``: radius of gyration and unwrapped centre of
   mass of every chain;
-- ``nemd/profile.*.dat``: slab temperatures along z; the kinetic energy swapped per chunk is in the stage state.
+- ``nemd/profile.*.dat``: slab temperatures along z; the kinetic energy swapped per chunk is in the stage state;
+- ``green_kubo/flux.*.dat`` (``nemd.method = "green_kubo"``): the heat-flux vector of an NVE run.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from polyloop.simulate.parameterize import cell_system
 from polyloop.simulate.protocol.md import Segment, open_cell, run_stage
 from polyloop.simulate.protocol.rundir import RunDirectory
 
-__all__ = ["anneal", "build", "minimize", "nemd", "sample"]
+__all__ = ["anneal", "build", "green_kubo", "minimize", "nemd", "sample"]
 
 KB_KCAL = 0.0019872043  # Boltzmann constant, kcal/(mol·K)
 
@@ -162,3 +163,26 @@ def nemd(run: RunDirectory, preset: dict[str, Any], start: Path) -> Path:
     segment = Segment("nve", 1000.0 * spec["ps"], conditions["temperature"])
     return run_stage(run, "nemd", start, [segment], engine, preset["system"]["seed"], setup=setup,
                      definitions=definitions, recorders=recorders, on_chunk=on_chunk)
+
+
+def green_kubo(run: RunDirectory, preset: dict[str, Any], start: Path) -> Path:
+    """Equilibrium NVE run recording the heat-flux vector ``J = Σ e_i v_i − Σ S_i v_i`` every
+    ``nemd.flux_every_fs`` (``compute heat/flux`` with per-atom energies and centroid stresses, the form that is
+    right for angle and dihedral terms), for the Green–Kubo conductivity (``nemd.method = "green_kubo"``). LAMMPS's
+    PPPM has no centroid stress, so the long-range (reciprocal-space) Coulomb part of the flux is left out; the
+    real-space Coulomb within the cutoff is in. Files: ``green_kubo/flux.*.dat`` (kcal/mol·Å/fs, not divided by
+    the volume)."""
+    spec, engine, conditions = preset["nemd"], preset["engine"], preset["conditions"]
+    folder = run.folder("green_kubo")
+    every = max(1, round(spec["flux_every_fs"] / engine["timestep_fs"]))
+    definitions = ["compute gk_ke all ke/atom", "compute gk_pe all pe/atom",
+                   "compute gk_stress all centroid/stress/atom NULL pair bond angle dihedral improper",
+                   "compute gk_flux all heat/flux gk_ke gk_pe gk_stress"]
+
+    def recorders(tag: str) -> list[str]:
+        return [f"fix rec_flux all ave/time {every} 1 {every} c_gk_flux[1] c_gk_flux[2] c_gk_flux[3] "
+                f"file {folder}/flux.{tag}.dat"]
+
+    segment = Segment("nve", 1000.0 * spec["ps"], conditions["temperature"])
+    return run_stage(run, "green_kubo", start, [segment], engine, preset["system"]["seed"],
+                     definitions=definitions, recorders=recorders)

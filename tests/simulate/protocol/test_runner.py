@@ -72,3 +72,13 @@ def test_kill_minus_nine_then_resume_runs_each_stage_once(reference, tmp_path):
     assert len(started) == 1 and len(resumed) == 1
     assert _finished_stages(folder) == _finished_stages(reference[0])
     assert result["cost"]["atom_steps_per_stage"] == reference[1]["cost"]["atom_steps_per_stage"]
+
+
+def test_green_kubo_is_the_alternative_to_nemd(tmp_path):
+    result = run("*CC*", "tiny", ["nemd.method=green_kubo", "nemd.ps=4"], tmp_path,
+                 ["thermal_conductivity", "density"])
+    kappa = result["properties"]["thermal_conductivity"]
+    assert kappa["unit"] == "W/(m*K)" and 0 < kappa["value"] < 100 and kappa["stderr"] > 0
+    cost = result["cost"]["atom_steps_per_stage"]
+    assert "nemd" not in cost and cost["green_kubo"] == result["system"]["atoms"] * 4000
+    assert len(list((tmp_path / "green_kubo").glob("flux.*.dat"))) == 8
