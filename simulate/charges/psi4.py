@@ -18,7 +18,8 @@ import numpy as np
 from polyloop.simulate.charges.qm import BOHR_PER_ANGSTROM, formula
 from polyloop.simulate.errors import QMError
 
-_DRIVER = r"""
+# Shared head of the psi4 driver scripts: read the request, import psi4, set up the molecule.
+_DRIVER_SETUP = r"""
 import json, sys
 request = json.load(sys.stdin)
 sys.path[:0] = request["python_path"]
@@ -35,7 +36,9 @@ lines = ["%d %d" % (request["charge"], request["multiplicity"])]
 lines += ["%s %.10f %.10f %.10f" % (e, x, y, z) for e, (x, y, z) in zip(request["elements"], request["coords"])]
 lines += ["units angstrom", "no_reorient", "no_com", "symmetry c1"]
 psi4.geometry("\n".join(lines))
-closed = request["multiplicity"] == 1
+"""
+
+_DRIVER = _DRIVER_SETUP + r"""closed = request["multiplicity"] == 1
 hf = request["method"].upper() == "HF"
 psi4.set_options({
     "basis": request["basis"],
@@ -169,24 +172,7 @@ class Psi4Backend:
         return _psi4_polarizability(self, elements, positions_A, charge, multiplicity, field_au)
 
 
-_POLARIZABILITY_DRIVER = r"""
-import json, sys
-request = json.load(sys.stdin)
-sys.path[:0] = request["python_path"]
-try:
-    import numpy as np
-    import psi4
-except ImportError as exc:
-    json.dump({"error": "import", "message": str(exc)}, sys.stdout)
-    sys.exit(0)
-psi4.core.set_output_file("psi4.out", False)
-psi4.set_memory(int(request["memory_mb"]) * 1000000)
-psi4.set_num_threads(int(request["threads"]))
-lines = ["%d %d" % (request["charge"], request["multiplicity"])]
-lines += ["%s %.10f %.10f %.10f" % (e, x, y, z) for e, (x, y, z) in zip(request["elements"], request["coords"])]
-lines += ["units angstrom", "no_reorient", "no_com", "symmetry c1"]
-psi4.geometry("\n".join(lines))
-hf = request["method"].upper() == "HF"
+_POLARIZABILITY_DRIVER = _DRIVER_SETUP + r"""hf = request["method"].upper() == "HF"
 psi4.set_options({
     "basis": request["basis"],
     "puream": not request["cartesian"],
