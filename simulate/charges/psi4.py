@@ -106,36 +106,33 @@ class Psi4Backend:
         """
         name = formula(elements)
         points = np.asarray(points_A, dtype=float).reshape(-1, 3)
-        request = {
-            "elements": list(elements),
-            "coords": np.asarray(coords_A, dtype=float).tolist(),
-            "charge": int(charge),
-            "multiplicity": int(multiplicity),
-            "points": points.tolist(),
-            "basis": self.basis,
-            "method": self.method,
-            "cartesian": self.cartesian,
-            "max_cycle": self.max_cycle,
-            "conv_tol": self.conv_tol,
-            "memory_mb": self.memory_mb,
-            "threads": self.threads,
-            "python_path": list(self.python_path),
-        }
+        request = self._request(elements, coords_A, charge, multiplicity, points=points.tolist())
+        reply = self._call(_DRIVER, request, name, "ESP")
+        esp = np.asarray(reply["esp"], dtype=float)
+        if esp.shape != (len(points),) or not np.all(np.isfinite(esp)):
+            raise QMError(f"Psi4 returned {esp.shape} ESP values for {len(points)} points of {name}, or non-finite")
+        return esp
+
+    def _request(self, elements: Sequence[str], coords_A: np.ndarray, charge: int, multiplicity: int,
+                 **extra) -> dict:
+        """The JSON request of a driver script: molecule, level of theory, resources, plus ``extra``."""
+        return {"elements": list(elements), "coords": np.asarray(coords_A, dtype=float).tolist(),
+                "charge": int(charge), "multiplicity": int(multiplicity), "basis": self.basis, "method": self.method,
+                "cartesian": self.cartesian, "max_cycle": self.max_cycle, "conv_tol": self.conv_tol,
+                "memory_mb": self.memory_mb, "threads": self.threads, "python_path": list(self.python_path),
+                **extra}
+
+    def _call(self, driver: str, request: dict, name: str, what: str) -> dict:
+        """Run ``driver`` under the Psi4 interpreter with ``request`` on stdin; its JSON reply, or a
+        :class:`QMError` saying why there is none (missing interpreter or Psi4, timeout, crash, no SCF convergence)."""
         with tempfile.TemporaryDirectory(prefix="polyloop-psi4-") as folder:
             try:
-                done = subprocess.run(
-                    [self.python, "-c", _DRIVER],
-                    input=json.dumps(request),
-                    capture_output=True,
-                    text=True,
-                    cwd=folder,
-                    timeout=self.timeout_s,
-                    check=False,
-                )
+                done = subprocess.run([self.python, "-c", driver], input=json.dumps(request), capture_output=True,
+                                      text=True, cwd=folder, timeout=self.timeout_s, check=False)
             except FileNotFoundError as exc:
                 raise QMError(f"Psi4 back end: interpreter {self.python!r} not found") from exc
             except subprocess.TimeoutExpired as exc:
-                raise QMError(f"Psi4 run for {name} exceeded {self.timeout_s:.0f} s") from exc
+                raise QMError(f"Psi4 {what} run for {name} exceeded {self.timeout_s:.0f} s") from exc
         if done.returncode != 0:
             raise QMError(f"Psi4 run for {name} failed (exit {done.returncode}): {done.stderr.strip()[-2000:]}")
         try:
@@ -147,12 +144,9 @@ class Psi4Backend:
         if reply.get("error") == "convergence":
             raise QMError(
                 f"SCF did not converge in {self.max_cycle} iterations (max_cycle={self.max_cycle}) for {name} "
-                f"({self.method}/{self.basis}, Psi4): {reply['message']}"
+                f"({self.method}/{self.basis}, Psi4, {what}): {reply['message']}"
             )
-        esp = np.asarray(reply["esp"], dtype=float)
-        if esp.shape != (len(points),) or not np.all(np.isfinite(esp)):
-            raise QMError(f"Psi4 returned {esp.shape} ESP values for {len(points)} points of {name}, or non-finite")
-        return esp
+        return reply
 
     def polarizability(
         self,
@@ -210,31 +204,9 @@ def _psi4_polarizability(backend: Psi4Backend, elements: Sequence[str], position
         raise QMError(f"polarizability is implemented for closed shells only, got multiplicity {multiplicity} "
                       f"for {name}")
     fields = [[sign * field_au * (axis == k) for k in range(3)] for axis in range(3) for sign in (1.0, -1.0)]
-    request = {
-        "elements": list(elements), "coords": np.asarray(positions_A, dtype=float).tolist(), "charge": int(charge),
-        "multiplicity": 1, "basis": backend.basis, "method": backend.method, "cartesian": backend.cartesian,
-        "max_cycle": backend.max_cycle, "conv_tol": min(backend.conv_tol, 1e-10), "memory_mb": backend.memory_mb,
-        "threads": backend.threads, "python_path": list(backend.python_path), "fields": fields,
-    }
-    with tempfile.TemporaryDirectory(prefix="polyloop-psi4-") as folder:
-        try:
-            done = subprocess.run([backend.python, "-c", _POLARIZABILITY_DRIVER], input=json.dumps(request),
-                                  capture_output=True, text=True, cwd=folder, timeout=backend.timeout_s, check=False)
-        except FileNotFoundError as exc:
-            raise QMError(f"Psi4 back end: interpreter {backend.python!r} not found") from exc
-        except subprocess.TimeoutExpired as exc:
-            raise QMError(f"Psi4 polarisability run for {name} exceeded {backend.timeout_s:.0f} s") from exc
-    if done.returncode != 0:
-        raise QMError(f"Psi4 run for {name} failed (exit {done.returncode}): {done.stderr.strip()[-2000:]}")
-    try:
-        reply = json.loads(done.stdout)
-    except json.JSONDecodeError as exc:
-        raise QMError(f"Psi4 run for {name} returned no result: {done.stdout.strip()[-500:]}") from exc
-    if reply.get("error") == "import":
-        raise QMError(f"Psi4 is not importable by {backend.python}: {reply['message']} (apt-get install psi4)")
-    if reply.get("error") == "convergence":
-        raise QMError(f"SCF did not converge in {backend.max_cycle} iterations for {name} under a field "
-                      f"({backend.method}/{backend.basis}, Psi4): {reply['message']}")
+    request = backend._request(elements, positions_A, charge, 1, conv_tol=min(backend.conv_tol, 1e-10),
+                               fields=fields)
+    reply = backend._call(_POLARIZABILITY_DRIVER, request, name, "polarisability")
     dipoles = np.asarray(reply["dipoles"], dtype=float).reshape(3, 2, 3)  # axis, sign, component
     # Psi4 adds +λ·μ to the Hamiltonian for PERTURB_DIPOLE λ (a physical field −λ), hence the minus sign.
     alpha = -(dipoles[:, 0, :] - dipoles[:, 1, :]).T / (2.0 * field_au)
