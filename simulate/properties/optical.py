@@ -90,6 +90,15 @@ def unit_polarizability(alpha_long, alpha_short, copies_long: int, copies_short:
     return value
 
 
+def oligomer_polarizability(unit: RepeatUnit, copies: int, backend, cap: str = "H", seed: int = 0) -> float:
+    """Isotropic polarisability (Å³) of the ``cap``-capped ``copies``-mer of ``unit`` (conformer from
+    :func:`~polyloop.simulate.build.conformer.capped_oligomer` under ``seed``) by ``backend``."""
+    mol = capped_oligomer(unit, copies, cap=cap, seed=seed)
+    elements = [atom.GetSymbol() for atom in mol.GetAtoms()]
+    return isotropic(backend.polarizability(elements, mol.GetConformer().GetPositions(),
+                                            Chem.GetFormalCharge(mol), 1))
+
+
 def repeat_unit_polarizability(unit: RepeatUnit, backend=None, copies: Sequence[int] = (1, 2), cap: str = "H",
                                seed: int = 0) -> float:
     """Polarisability of one repeat unit in a chain (Å³) from QM on two H-capped oligomers.
@@ -104,10 +113,5 @@ def repeat_unit_polarizability(unit: RepeatUnit, backend=None, copies: Sequence[
 
         backend = PySCFBackend("6-31+g*")
     short, long = sorted(copies)
-    alphas = []
-    for n in (short, long):
-        mol = capped_oligomer(unit, n, cap=cap, seed=seed)
-        elements = [atom.GetSymbol() for atom in mol.GetAtoms()]
-        alphas.append(backend.polarizability(elements, mol.GetConformer().GetPositions(),
-                                             Chem.GetFormalCharge(mol), 1))
+    alphas = [oligomer_polarizability(unit, n, backend, cap, seed) for n in (short, long)]
     return unit_polarizability(alphas[1], alphas[0], long, short)

@@ -9,6 +9,7 @@ flight from its last checkpoint.
 
 from __future__ import annotations
 
+import json
 import platform
 import time
 from pathlib import Path
@@ -80,8 +81,6 @@ def resume(out: str | Path) -> dict[str, Any]:
     directory = RunDirectory(out)
     request = directory.request()
     if directory.result_path.exists():
-        import json
-
         return json.loads(directory.result_path.read_text())
     return _drive(directory, RepeatUnit.from_smiles(request["smiles"]))
 

@@ -4,8 +4,9 @@ calculations qm (polarisability) and harmonic (frequencies for the quantum heat-
 Each MD stage reads the restart file of the one before and leaves its own; what it records (series files) stays in
 its folder. The recorded quantities, all in LAMMPS ``real`` units:
 
-- ``sample/thermo.*.dat`` every ``sample.every_fs``: temperature (K), pressure (atm), volume (Å³), enthalpy,
-  total, potential and bonded/non-bonded energies (kcal/mol), the box dipole (e·Å, unwrapped chains);
+- ``sample/thermo.*.dat`` every ``sample.every_fs``: temperature (K), pressure (atm), volume (Å³), total,
+  potential and bonded/non-bonded energies (kcal/mol), the box dipole (e·Å, unwrapped chains). The enthalpy of the
+  fluctuation formulas is derived as ``etotal + P_set·V`` (LAMMPS's ``enthalpy`` uses the instantaneous pressure);
 - ``sample/rg.*.dat`` and ``sample/com.*.dat`` every 10 × ``every_fs``: radius of gyration and unwrapped centre of
   mass of every chain;
 - ``nemd/profile.*.dat``: slab temperatures along z; the kinetic energy swapped per chunk is in the stage state;
@@ -97,7 +98,7 @@ def anneal(run: RunDirectory, preset: dict[str, Any], start: Path) -> Path:
     return run_stage(run, "anneal", start, segments, preset["engine"], preset["system"]["seed"], velocities=True)
 
 
-_SAMPLE_VARIABLES = ("vol", "enthalpy", "etotal", "pe", "ke", "temp", "press", "ebond", "eangle", "edihed", "eimp",
+_SAMPLE_VARIABLES = ("vol", "etotal", "pe", "ke", "temp", "press", "ebond", "eangle", "edihed", "eimp",
                      "evdwl", "ecoul", "elong")
 
 

@@ -14,10 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from polyloop.library.repeat_unit import RepeatUnit
-from polyloop.simulate.build.conformer import capped_oligomer
 from polyloop.simulate.errors import SimulateError
 from polyloop.simulate.forcefield.parameters import ForceField
-from polyloop.simulate.properties.optical import isotropic, repeat_unit_polarizability
+from polyloop.simulate.properties.optical import oligomer_polarizability, repeat_unit_polarizability
 from polyloop.simulate.properties.quantum import repeat_unit_cp_correction
 from polyloop.simulate.protocol.rundir import RunDirectory
 
@@ -37,19 +36,13 @@ def _backend(preset: dict[str, Any]):
     raise SimulateError(f"qm.backend must be pyscf or psi4, got {spec['backend']!r}")
 
 
-def _molecule_polarizability(unit: RepeatUnit, copies: int, backend, seed: int) -> float:
-    mol = capped_oligomer(unit, copies, cap="H", seed=seed)
-    elements = [atom.GetSymbol() for atom in mol.GetAtoms()]
-    return isotropic(backend.polarizability(elements, mol.GetConformer().GetPositions(), 0, 1))
-
-
 def cap_corrected_polarizability(unit: RepeatUnit, backend, seed: int = 0) -> tuple[float, float]:
     """Polarisability per repeat unit (Å³) from the H-capped monomer alone, minus two H caps whose polarisability
     comes from methane and ethane at the same level (module docstring); returns (unit, one cap)."""
     methane = RepeatUnit.from_smiles("*C*")
-    cap = (2.0 * _molecule_polarizability(methane, 1, backend, seed)
-           - _molecule_polarizability(methane, 2, backend, seed)) / 2.0
-    return _molecule_polarizability(unit, 1, backend, seed) - 2.0 * cap, cap
+    cap = (2.0 * oligomer_polarizability(methane, 1, backend, seed=seed)
+           - oligomer_polarizability(methane, 2, backend, seed=seed)) / 2.0
+    return oligomer_polarizability(unit, 1, backend, seed=seed) - 2.0 * cap, cap
 
 
 def qm_stage(run: RunDirectory, unit: RepeatUnit, preset: dict[str, Any]) -> dict[str, Any]:
