@@ -1,7 +1,7 @@
 """The ``polyloop`` command line: one sub-command group per capability.
 
-Groups: ``library``, ``generators``, ``simulate``, ``surrogate``, ``campaign``; plus ``demo``, the short end-to-end
-example that ``make demo`` runs.
+Groups: ``library``, ``generators``, ``simulate``, ``surrogate``, ``campaign``, ``db``; plus ``demo``, the short
+end-to-end example that ``make demo`` runs.
 """
 
 from __future__ import annotations
@@ -9,14 +9,15 @@ from __future__ import annotations
 import typer
 
 from polyloop import __version__
-from polyloop.commands import generators, library, simulate, surrogate
+from polyloop.commands import campaign, db, generators, library, simulate, surrogate
 
 app = typer.Typer(no_args_is_help=True, help="polyloop: closed-loop polymer design.")
 app.add_typer(library.app, name="library")
 app.add_typer(generators.app, name="generators")
 app.add_typer(simulate.app, name="simulate")
 app.add_typer(surrogate.app, name="surrogate")
-app.add_typer(typer.Typer(no_args_is_help=True, help="Bayesian-optimisation campaigns."), name="campaign")
+app.add_typer(campaign.app, name="campaign")
+app.add_typer(db.app, name="db")
 
 
 def _show_version(value: bool) -> None:
