@@ -11,6 +11,8 @@ import typer
 app = typer.Typer(no_args_is_help=True, help="Gaussian-process surrogate models.")
 
 DATASET_HELP = "'pi1070' (bundled) or a CSV file with a smiles column, property columns and optional <p>_std columns"
+DB_HELP = ("train from the property database at this URL (sqlite:///labels.db, postgresql+psycopg://...) instead of "
+           "--dataset; default properties: every labelled one")
 
 
 class ModelKind(StrEnum):
@@ -37,6 +39,17 @@ def _properties(text: str | None) -> list[str] | None:
     return [p.strip() for p in text.split(",") if p.strip()] if text else None
 
 
+def _training_data(dataset: str, db: str | None, properties: str | None):
+    """Labels from the property database ``db`` when given, else from ``dataset``."""
+    if db:
+        from polyloop.library.database import PropertyDatabase
+
+        return PropertyDatabase(db).training_data(_properties(properties))
+    from polyloop.surrogate.data import load_dataset
+
+    return load_dataset(dataset, _properties(properties))
+
+
 @app.command()
 def cv(
     dataset: str = typer.Option("pi1070", help=DATASET_HELP),
@@ -46,17 +59,17 @@ def cv(
     seed: int = typer.Option(0),
     threads: int = typer.Option(1, min=1, help="BLAS/torch threads (1 is fastest on a busy 2-core machine)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """k-fold cross-validation: R², MAE, ±1σ/±2σ coverage and MSLL per property."""
     from polyloop.surrogate.baselines import RandomForestSurrogate
-    from polyloop.surrogate.data import load_dataset
     from polyloop.surrogate.errors import SurrogateError
     from polyloop.surrogate.multi import GPSettings, MultiPropertyGP
     from polyloop.surrogate.validation import cross_validate
 
     try:
         with _threads(threads):
-            data = load_dataset(dataset, _properties(properties))
+            data = _training_data(dataset, db, properties)
             if model is ModelKind.gp:
                 scores = cross_validate(data, lambda d: MultiPropertyGP.fit(d, GPSettings(seed=seed)), folds, seed)
             else:
@@ -82,16 +95,16 @@ def fit(
     seed: int = typer.Option(0),
     threads: int = typer.Option(1, min=1, help="BLAS/torch threads"),
     as_json: bool = typer.Option(False, "--json", help="print the model summary as JSON"),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Fit a multi-property GP and save it."""
-    from polyloop.surrogate.data import load_dataset
     from polyloop.surrogate.errors import SurrogateError
     from polyloop.surrogate.multi import GPSettings, MultiPropertyGP
     from polyloop.surrogate.persistence import save_model
 
     try:
         with _threads(threads):
-            data = load_dataset(dataset, _properties(properties))
+            data = _training_data(dataset, db, properties)
             model = MultiPropertyGP.fit(data, GPSettings(fixed_noise=fixed_noise, seed=seed))
             path = save_model(model, out)
     except (SurrogateError, ValueError) as error:
