@@ -8,7 +8,8 @@ example)::
                    include_smarts = [...], exclude_smarts = [...], heavy_atoms = [min, max]
     [[objectives]] property, sense = "max" | "min" | "target", low, high (target only)       (1 to 4 of them)
     [[constraints]] property, lower, upper                                                     (any number)
-    [warm_start]   dataset = "pi1070" | "FILE.csv", or csv = "FILE.csv"; properties = [...], sample = N,
+    [warm_start]   dataset = "pi1070" | "FILE.csv", or csv = "FILE.csv", or database = "URL" (the property
+                   database; sources = [...] limits it, e.g. ["md"]); properties = [...], sample = N,
                    exclude_known = true
     [surrogate]    the fields of GPSettings (exact_max, n_landmarks, fit_points, fixed_noise, calibrate, seed),
                    store_model = true
@@ -43,7 +44,8 @@ EXECUTOR_KINDS = ("dask", "inline", "jobqueue")
 _CAMPAIGN = {"name": "str", "seed": "int", "batch_size": "int", "budget": "int", "description": "str"}
 _POOL = {"library": "str", "dataset": "str", "classes": "list[str]", "include_smarts": "list[str]",
          "exclude_smarts": "list[str]", "heavy_atoms": "list[int]"}
-_WARM_START = {"dataset": "str", "csv": "str", "properties": "list[str]", "sample": "int", "exclude_known": "bool"}
+_WARM_START = {"dataset": "str", "csv": "str", "database": "str", "sources": "list[str]", "properties": "list[str]",
+               "sample": "int", "exclude_known": "bool"}
 _SIMULATION = {"preset": "str", "overrides": "list[str]", "properties": "list[str]"}
 _EXECUTOR = {"kind": "str", "max_pending": "int", "retries": "int", "threads": "int", "workers": "int"}
 _SECTIONS = ("campaign", "pool", "objectives", "constraints", "warm_start", "surrogate", "acquisition", "simulation",
@@ -159,9 +161,12 @@ def _read_pool(reader: _Reader, data: dict) -> dict:
 
 def _read_warm_start(reader: _Reader, data: dict) -> dict:
     warm = reader.table(data, "warm_start", _WARM_START)
-    sources = [k for k in ("dataset", "csv") if k in warm]
+    sources = [k for k in ("dataset", "csv", "database") if k in warm]
     if len(sources) > 1:
-        raise reader.error("[warm_start]", "give one of dataset = \"pi1070\" or csv = \"FILE.csv\", not both")
+        raise reader.error("[warm_start]", f"give one source (dataset = \"pi1070\", csv = \"FILE.csv\" or database = "
+                                            f"\"URL\"), not {sources}")
+    if "sources" in warm and "database" not in warm:
+        raise reader.error("[warm_start]", "sources = [...] selects labels of a database = \"URL\" source only")
     if "dataset" in warm and warm["dataset"].lower() != "pi1070":
         warm["csv"] = warm.pop("dataset")
     if "csv" in warm:
@@ -170,7 +175,8 @@ def _read_warm_start(reader: _Reader, data: dict) -> dict:
         warm["dataset"] = "pi1070"
     reader.positive(warm, "sample", "warm_start")
     if not sources and len(warm):
-        raise reader.error("[warm_start]", f"keys {sorted(warm)} need a source: dataset = \"pi1070\" or csv = ...")
+        raise reader.error("[warm_start]", f"keys {sorted(warm)} need a source: dataset = \"pi1070\", csv = ... "
+                                            "or database = ...")
     return warm
 
 

@@ -2,7 +2,10 @@
 own observations, as one :class:`~polyloop.surrogate.data.TrainingData` over the modelled properties.
 
 Warm start sources (``[warm_start]`` of the campaign file): ``dataset = "pi1070"`` (the bundled set, with standard
-errors) or ``csv = "FILE.csv"`` (a ``smiles`` column, property columns, optional ``<property>_std`` columns).
+errors; its three other spellings — compressibility, volume_expansion, static_dielectric_constant — are mapped to the
+MD engine's names), ``csv = "FILE.csv"`` (a ``smiles`` column, property columns, optional ``<property>_std`` columns)
+or ``database = "URL"`` (the property database, :class:`~polyloop.library.database.PropertyDatabase`, optionally only
+its ``sources``, e.g. ``["md"]``).
 ``properties`` limits the properties taken from it (default: every modelled property it has; the others are
 missing), ``sample = N`` keeps a seeded random N of its polymers that have at least one label.
 """
@@ -33,18 +36,39 @@ def _widen(data: TrainingData, properties: list[str]) -> TrainingData:
     return TrainingData(data.packed, targets, tuple(properties), data.smiles, data.spec, noise)
 
 
+def _pi1070_labels(wanted: list[str]) -> TrainingData | None:
+    """PI1070's labels of ``wanted`` (MD-engine or PI1070 spellings), named as ``wanted`` (None if it has none)."""
+    from polyloop.library.datasets import pi1070_properties
+    from polyloop.library.db_properties import PropertyDatabaseError, canonical_name
+
+    def same(a: str, b: str) -> bool:
+        try:
+            return canonical_name(a) == canonical_name(b)
+        except PropertyDatabaseError:
+            return a == b
+
+    spelled = {name: next((p for p in pi1070_properties() if same(p, name)), None) for name in wanted}
+    available = [name for name, p in spelled.items() if p is not None]
+    if not available:
+        return None
+    data = load_pi1070_data([spelled[name] for name in available])
+    return TrainingData(data.packed, data.targets, tuple(available), data.smiles, data.spec, data.noise_std)
+
+
 def warm_start_data(warm: dict, properties: list[str], seed: int = 0) -> TrainingData | None:
     """The warm-start labels of ``properties`` (None without a warm start or when it has none of them)."""
     wanted = [p for p in properties if p in warm.get("properties", properties)]
     if "dataset" in warm:
-        from polyloop.library.datasets import pi1070_properties
-
-        available = [p for p in wanted if p in pi1070_properties()]
-        data = load_pi1070_data(available) if available else None
+        data = _pi1070_labels(wanted)
     elif "csv" in warm:
         header = pd.read_csv(warm["csv"], nrows=0).columns
         available = [p for p in wanted if p in header]
         data = load_csv(warm["csv"], available) if available else None
+    elif "database" in warm:
+        from polyloop.library.database import PropertyDatabase
+
+        database = PropertyDatabase(warm["database"])
+        data = database.training_data(wanted, warm.get("sources")) if wanted else None
     else:
         return None
     if data is None:

@@ -96,7 +96,7 @@ def test_pool_filter_by_class(pi1070) -> None:
         (lambda t: t + "[acquisition]\nmethod = \"best\"\n", "[acquisition]: unknown acquisition method"),
         (lambda t: t + "[acquisition]\nshortlist = 2.5\n", "[acquisition] shortlist: expected int, got float"),
         (lambda t: t + "[warm_start]\nsample = 10\n", "[warm_start]: keys ['sample'] need a source"),
-        (lambda t: t + '[warm_start]\ndataset = "pi1070"\ncsv = "x.csv"\n', "not both"),
+        (lambda t: t + '[warm_start]\ndataset = "pi1070"\ncsv = "x.csv"\n', "give one source"),
         (lambda t: t + "[executor]\nkind = \"mpi\"\n", "[executor] kind: must be one of"),
         (lambda t: t + "[executor]\nmax_pending = 0\n", "[executor] max_pending: must be at least 1"),
         (lambda t: t + "[simulation]\npreset = 3\n", "[simulation] preset: expected str, got int"),
