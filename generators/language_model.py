@@ -9,8 +9,20 @@ Design (why it meets raw validity and class fidelity without filtering its outpu
   is well-formed SMILES with exactly two ``*``, and valences hold by construction.
 * **Vocabulary.** Blocks and side groups come from the class corpora (real polymers, commercial polymers, rule
   products) plus new side groups sampled from a token n-gram trained on the corpora's side groups (per class, with
-  the class's own side groups weighted up) and checked with RDKit at training time. Parts are drawn uniformly from
-  those allowed, with a ``_OWN_SIDES`` chance of drawing a side group among those of the class's own corpus.
+  the class's own side groups weighted up) and checked with RDKit at training time.
+* **Staying close to the class (internal diversity).** The settings named here are data, per class
+  (``data/language_model.toml``); :mod:`polyloop.generators.sampling` draws the parts. Parts are drawn by how often
+  they occur in the corpora, as an n-gram draws tokens by their counts: a part seen in the corpora with weight
+  ``own_weight`` times its count in the class's own corpus plus its count in all corpora, and with probability
+  ``novel_parts`` a part no corpus unit holds (the n-gram's new side groups, reversed blocks), uniformly. A replaced
+  part is swapped for the most similar (Morgan Tanimoto of the part alone) of ``near_draws`` parts drawn that way,
+  so an edit is a small step (phenyl to tolyl, not phenyl to a steroid). Seeds are drawn in proportion to their
+  summed similarity to the class's seeds, to the power ``seed_density`` (typical members of the class more often).
+  Drawing parts and seeds uniformly instead makes nearly every edit bring in a rare part, and the generated set is
+  then far more diverse (mean fingerprint distance) than the class's real polymers.
+* **Yield at scale.** When the written string was proposed before, the further edits draw from the wider vocabulary
+  (novel parts with probability ``wide_novel``, no similarity preference), so a class whose common neighbourhood
+  is used up keeps producing new units instead of repeats.
 * **Class control.** Each part has a class *effect* and the unit's class is the earliest effect in precedence order
   (:mod:`polyloop.generators.composition`). A proposal starts from a seed unit of the class (one of its corpus
   units: the iQSPR-style "modify a known structure" step) or, half of the time once there are some, from one of this
@@ -32,25 +44,31 @@ Design (why it meets raw validity and class fidelity without filtering its outpu
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import accumulate
+
 import numpy as np
+from rdkit import Chem
+from rdkit.Chem import rdFingerprintGenerator
 
 from polyloop.generators.assembly import render
 from polyloop.generators.base import GeneratorError, Proposal
 from polyloop.generators.composition import INERT, class_index, is_carbon_class
 from polyloop.generators.fragments import Position, Template
+from polyloop.generators.sampling import Draws, PartPool, block_counts, sampling, seed_weights, side_counts
 from polyloop.generators.tokens import is_atom, tokenize
+from polyloop.library.parsing import quiet_rdkit
 
 __all__ = ["FragmentLanguageModel", "SharedParts"]
 
 _TRIES = 30
 _RETRIES = 4  # extra edits when the written string was proposed before
-_MAX_EDITS = 4
-_EDITS = (("block", 0.3), ("side", 0.3), ("add", 0.35), ("remove", 0.05))
-_CHAIN = 0.5  # chance that a proposal modifies an earlier proposal instead of a corpus seed
 _CHAIN_SIZE = 4096  # earlier proposals kept for that
 _SIZE_MARGIN = 1.2  # units stay within this factor of the heaviest seed of the class ...
 _SIZE_SLACK = 12  # ... or within this many heavy atoms of it, whichever is more
-_OWN_SIDES = 0.15  # chance that a side group is drawn from those of the class's own corpus
+
+
+_MORGAN = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
 
 
 class SharedParts:
@@ -69,30 +87,31 @@ class SharedParts:
         self.by_ends = {ends: [i for i, t in enumerate(self.templates) if t.ends == ends]
                         for ends in ("CC", "CX", "XC", "XX")}
         self.template_atoms = [sum(map(is_atom, tokenize("".join(t.pieces)))) for t in self.templates]
+        self._bits: dict[tuple[str, int], int] = {}
         self.side_atoms = [sum(map(is_atom, tokenize(text))) for text in self.sides]
+
+    def similarity(self, kind: str, a: int, b: int) -> float:
+        """Tanimoto similarity of two blocks (``kind`` "block") or two side groups ("side"): Morgan bits (radius 2)
+        of the part alone (a block without its side groups, a side group with a ``*`` at its attachment), computed
+        once per part; a part RDKit cannot read alone gets an empty set (similarity 0)."""
+        x, y = self._part_bits(kind, a), self._part_bits(kind, b)
+        union = (x | y).bit_count()
+        return (x & y).bit_count() / union if union else 0.0
+
+    def _part_bits(self, kind: str, part: int) -> int:
+        bits = self._bits.get((kind, part))
+        if bits is None:
+            text = "".join(self.templates[part].pieces) if kind == "block" else "*" + self.sides[part]
+            with quiet_rdkit():
+                mol = Chem.MolFromSmiles(text)
+            bits = 0 if mol is None else sum(1 << b for b in _MORGAN.GetFingerprint(mol).GetOnBits())
+            self._bits[kind, part] = bits
+        return bits
 
     def heavy_atoms(self, blocks: list) -> int:
         """Heavy atoms of a unit given as (template id, side ids per position) blocks."""
         return sum(self.template_atoms[tid] + sum(self.side_atoms[s] for f in fills for s in f)
                    for tid, fills in blocks)
-
-
-class _Draws:
-    """Uniform random numbers drawn from ``rng`` in batches (one numpy call per batch, not per number)."""
-
-    def __init__(self, rng: np.random.Generator, size: int) -> None:
-        self._rng, self._size = rng, max(size, 256)
-        self._buffer: list[float] = []
-        self._next = 0
-
-    def uniform(self) -> float:
-        if self._next >= len(self._buffer):
-            self._buffer, self._next = self._rng.random(self._size).tolist(), 0
-        self._next += 1
-        return self._buffer[self._next - 1]
-
-    def index(self, n: int) -> int:
-        return int(self.uniform() * n)
 
 
 def _relevant(effect: int, hetero: bool) -> int:
@@ -113,37 +132,35 @@ class FragmentLanguageModel:
                        for s in model["seeds"][polymer_class]]
         if not self._seeds:
             raise GeneratorError(f"class {polymer_class!r} has no seed units in the fragment model")
+        self._settings = sampling(polymer_class)
+        self._seed_weights = list(accumulate(seed_weights([smiles for smiles, _ in self._seeds],
+                                                          self._settings.seed_density)))
         self._chain: list[tuple[str, tuple]] = []
         self._emitted: set[int] = set()
         self._max_sides = 2 + max(sum(len(f) for _, fills in blocks for f in fills) for _, blocks in self._seeds)
         heaviest = max(self._shared.heavy_atoms(list(blocks)) for _, blocks in self._seeds)
         self._max_atoms = max(int(_SIZE_MARGIN * heaviest), heaviest + _SIZE_SLACK)
-        own = {int(k) for k in model["corpus_sides"].get(polymer_class, {})}
+        side_own, side_all = side_counts(model, polymer_class)
+        block_own, block_all = block_counts(model, polymer_class)
         shared = self._shared
         target = self._target
-        self._blocks: dict[tuple, list[int]] = {}
+        self._blocks: dict[tuple, PartPool] = {}
         for ends, ids in shared.by_ends.items():
             for hetero in (False, True):
                 rel = [_relevant(shared.effect[i], hetero) for i in ids]
                 for anchor in (True, False):
                     pool = [i for i, e in zip(ids, rel) if (e == target if anchor else e >= target)]
-                    self._blocks[ends, hetero, anchor] = pool
-        self._sides: dict[tuple, list[int]] = {}
+                    self._blocks[ends, hetero, anchor] = PartPool(pool, block_own, block_all, self._settings)
+        self._sides: dict[tuple, PartPool] = {}
         for element, effects in shared.side_effect.items():
             for hetero in (False, True):
                 rel = [_relevant(e, hetero) for e in effects]
                 for anchor in (True, False):
                     pool = [i for i, e in enumerate(rel) if (e == target if anchor else e >= target)]
-                    self._sides[element, hetero, anchor] = pool
-                    self._sides[element, hetero, anchor, "own"] = [i for i in pool if i in own]
+                    self._sides[element, hetero, anchor] = PartPool(pool, side_own, side_all, self._settings)
 
-    def _pick_side(self, nitrogen: bool, hetero: bool, anchor: bool, draws: _Draws) -> int | None:
-        key = ("N" if nitrogen else "C", hetero, anchor)
-        pool = self._sides[key]
-        own = self._sides[key + ("own",)]
-        if own and draws.uniform() < _OWN_SIDES:
-            pool = own
-        return pool[draws.index(len(pool))] if pool else None
+    def _pick_side(self, nitrogen: bool, hetero: bool, anchor: bool, draws: Draws, wide: bool) -> int | None:
+        return self._sides["N" if nitrogen else "C", hetero, anchor].pick(draws, wide)
 
     def _class_of(self, blocks: list[tuple[int, list[list[int]]]]) -> int:
         shared = self._shared
@@ -157,12 +174,13 @@ class FragmentLanguageModel:
                     best = min(best, _relevant(table[s], hetero))
         return best
 
-    def _edit(self, blocks: list, draws: _Draws) -> bool:
-        """Apply one random edit in place; False if the drawn edit had nothing to act on."""
+    def _edit(self, blocks: list, draws: Draws, wide: bool) -> bool:
+        """Apply one random edit in place; False if the drawn edit had nothing to act on. ``wide``: draw parts from
+        the wider vocabulary (see the module docstring)."""
         shared = self._shared
         hetero = any(shared.hetero_template[tid] for tid, _ in blocks)
-        u, kind = draws.uniform(), _EDITS[-1][0]
-        for name, weight in _EDITS:
+        u, kind = draws.uniform(), self._settings.edits[-1][0]
+        for name, weight in self._settings.edits:
             if u < weight:
                 kind = name
                 break
@@ -172,13 +190,13 @@ class FragmentLanguageModel:
         template = shared.templates[tid]
         if kind == "block":
             anchor = _relevant(shared.effect[tid], hetero) == self._target
-            pool = self._blocks[template.ends, hetero, anchor]
-            if not pool:
+            new = self._blocks[template.ends, hetero, anchor].pick_near(
+                draws, tid, lambda a, b: shared.similarity("block", a, b), wide)
+            if new is None:
                 return False
-            new = pool[draws.index(len(pool))]
             new_fills = []
             for position, nitrogen in zip(shared.templates[new].positions, shared.nitrogen[new]):
-                picks = [self._pick_side(nitrogen, hetero, False, draws) for _ in range(position.required)]
+                picks = [self._pick_side(nitrogen, hetero, False, draws, wide) for _ in range(position.required)]
                 if None in picks:
                     return False
                 new_fills.append(picks)
@@ -204,7 +222,9 @@ class FragmentLanguageModel:
                 del fills[p][k]
                 return True
             table = shared.side_effect["N" if nitrogen[p] else "C"]
-            pick = self._pick_side(nitrogen[p], hetero, _relevant(table[fills[p][k]], hetero) == self._target, draws)
+            old = fills[p][k]
+            pool = self._sides["N" if nitrogen[p] else "C", hetero, _relevant(table[old], hetero) == self._target]
+            pick = pool.pick_near(draws, old, lambda a, b: shared.similarity("side", a, b), wide)
             if pick is None:
                 return False
             fills[p][k] = pick
@@ -214,7 +234,7 @@ class FragmentLanguageModel:
         if not free or sum(len(f) for _, block_fills in blocks for f in block_fills) >= self._max_sides:
             return False
         p = free[draws.index(len(free))]
-        pick = self._pick_side(nitrogen[p], hetero, False, draws)
+        pick = self._pick_side(nitrogen[p], hetero, False, draws, wide)
         if pick is None:
             return False
         fills[p].append(pick)
@@ -223,19 +243,21 @@ class FragmentLanguageModel:
     def propose(self, n: int, rng: np.random.Generator) -> list[Proposal]:
         """``n`` modified units of this class (see the module docstring)."""
         out = []
-        shared, draws = self._shared, _Draws(rng, 64 * n)
+        shared, draws = self._shared, Draws(rng, 64 * n)
         templates, sides, source = shared.templates, shared.sides, f"model:{self.name}"
         for _ in range(n):
-            if self._chain and draws.uniform() < _CHAIN:
+            if self._chain and draws.uniform() < self._settings.chain:
                 parent, start = self._chain[draws.index(len(self._chain))]
             else:
-                parent, start = self._seeds[draws.index(len(self._seeds))]
+                k = bisect_right(self._seed_weights, draws.uniform() * self._seed_weights[-1])
+                parent, start = self._seeds[min(k, len(self._seeds) - 1)]
             blocks = [(tid, [list(f) for f in fills]) for tid, fills in start]
-            edits, done = 1 + draws.index(_MAX_EDITS), 0
+            max_edits = self._settings.max_edits
+            edits, done, wide = 1 + draws.index(max_edits), 0, False
             for _ in range(_RETRIES):
-                for _ in range(_TRIES * _MAX_EDITS):
+                for _ in range(_TRIES * max_edits):
                     trial = [(tid, [list(f) for f in fills]) for tid, fills in blocks]
-                    if self._edit(trial, draws) and self._class_of(trial) == self._target and (
+                    if self._edit(trial, draws, wide) and self._class_of(trial) == self._target and (
                             shared.heavy_atoms(trial) <= self._max_atoms):
                         blocks, done = trial, done + 1
                         if done >= edits:
@@ -244,7 +266,7 @@ class FragmentLanguageModel:
                               [[[sides[s] for s in f] for f in fills] for _, fills in blocks])
                 if hash(text) not in self._emitted:
                     break
-                edits = done + 1  # written before: one more edit
+                edits, wide = done + 1, True  # written before: one more edit, from the wider vocabulary
             self._emitted.add(hash(text))
             out.append(Proposal(text, self.polymer_class, source, (parent,)))
             if done:

@@ -29,10 +29,12 @@ use ``molzip``, both of which re-reference stereo to the new neighbours):
 The set of shifted SMILES in step 3 depends only on the polymer, not on the spelling. So the choice in step 4 is
 spelling-independent, and canonicalising a canonical SMILES returns it unchanged.
 
-Speed (same results): in step 2 a prefix is only joined and compared when its elemental formula (hydrogens
-included) times ``n`` equals the unit's, a necessary condition; in step 3 a unit without any stereo mark is shifted
-by re-wiring three bonds in place, and back, instead of cutting and zipping (no stereo to re-reference, no atoms
-added or removed, and canonical SMILES do not depend on atom order).
+Speed (same results): the cut bonds are found once for steps 2 and 3; step 2 is skipped when the gcd of the element
+counts is 1, and a prefix is only joined and compared when its elemental formula (hydrogens included) times ``n``
+equals the unit's, a necessary condition; in step 3 a unit without any stereo mark is shifted in place on one
+editable copy, whose tail is joined to its head once, by moving the two stars to the ends of each cut bond in turn
+(no stereo to re-reference, no atoms added or removed, and canonical SMILES do not depend on atom or bond order).
+Nearly all the remaining time is RDKit's ``MolToSmiles``, once per cyclic shift.
 
 Limitations: stereo is whatever RDKit perceives on the star-capped unit. A stereocentre whose two chain neighbours
 are both ``*`` (``*[C@H](F)*``) is not a stereocentre to RDKit, so its mark is dropped, although in a long chain it
@@ -107,42 +109,45 @@ def shift(mol: Chem.Mol, bond: int, connection: Connection | None = None) -> Che
         return _clean(Chem.molzip(_split(mol, bond, connection)))
 
 
-def shifted_smiles(mol: Chem.Mol, own_smiles: str | None = None) -> set[str]:
+def shifted_smiles(mol: Chem.Mol, own_smiles: str | None = None, bonds: list[int] | None = None) -> set[str]:
     """RDKit canonical SMILES of every cyclic shift of ``mol`` (the SMILES of :func:`cyclic_shifts`);
-    ``own_smiles`` is ``Chem.MolToSmiles(mol)`` if the caller has it already.
+    ``own_smiles`` is ``Chem.MolToSmiles(mol)`` and ``bonds`` is ``cut_bonds(mol)``, if the caller has them already.
 
-    A unit without stereo marks is shifted in place on one editable copy: cut the bond, join tail to head, move
-    the two stars onto the ends of the cut, write the SMILES, and undo. Atoms, hydrogens and aromaticity never
-    change, and ring membership neither (the cut and the new bond are both acyclic), so each SMILES is that of the
-    molecule :func:`shift` builds.
+    A unit without stereo marks is shifted in place on one editable copy: join tail to head once, then for each cut
+    bond, cut it, bond the two stars to its ends, write the SMILES, and undo the cut. Atoms, hydrogens and
+    aromaticity never change, and ring membership neither (the cut and the new bond are both acyclic), so each
+    SMILES is that of the molecule :func:`shift` builds.
     """
     if has_stereo(mol):
         return {Chem.MolToSmiles(shifted) for shifted in cyclic_shifts(mol)}
     connection = connection_atoms(mol)
+    if bonds is None:
+        bonds = cut_bonds(mol, connection)
     pairs = []
-    for bond in cut_bonds(mol, connection):
+    for bond in bonds:
         cut = mol.GetBondWithIdx(bond)
         pairs.append((cut.GetBeginAtomIdx(), cut.GetEndAtomIdx()))
     smiles = {own_smiles or Chem.MolToSmiles(mol)}
-    editable = Chem.RWMol(mol)
+    if not pairs:
+        return smiles
+    if mol.GetBondBetweenAtoms(connection.head_atom, connection.tail_atom) is not None:
+        return smiles | {Chem.MolToSmiles(shift(mol, bond, connection)) for bond in bonds}  # two-atom units
     single = Chem.BondType.SINGLE
-    joints = [(connection.head_star, connection.head_atom), (connection.tail_star, connection.tail_atom)]
+    head_star, tail_star = connection.head_star, connection.tail_star
+    editable = Chem.RWMol(mol)
+    editable.RemoveBond(head_star, connection.head_atom)
+    editable.RemoveBond(tail_star, connection.tail_atom)
+    editable.AddBond(connection.tail_atom, connection.head_atom, single)
+    remove, add, write = editable.RemoveBond, editable.AddBond, Chem.MolToSmiles
     for begin, end in pairs:
-        cut_state = [(begin, end), *joints]
-        shifted_state = [(connection.tail_atom, connection.head_atom), (connection.head_star, begin),
-                         (connection.tail_star, end)]
-        _rebond(editable, cut_state, shifted_state, single)
-        smiles.add(Chem.MolToSmiles(editable))
-        _rebond(editable, shifted_state, cut_state, single)
+        remove(begin, end)
+        add(head_star, begin, single)
+        add(tail_star, end, single)
+        smiles.add(write(editable))
+        remove(head_star, begin)
+        remove(tail_star, end)
+        add(begin, end, single)
     return smiles
-
-
-def _rebond(mol: Chem.RWMol, remove: list[tuple[int, int]], add: list[tuple[int, int]], order: Chem.BondType) -> None:
-    """Remove the single bonds between the atom pairs ``remove`` and add ones between the pairs ``add``."""
-    for begin, end in remove:
-        mol.RemoveBond(begin, end)
-    for begin, end in add:
-        mol.AddBond(begin, end, order)
 
 
 def cyclic_shifts(mol: Chem.Mol) -> Iterator[Chem.Mol]:
@@ -177,11 +182,14 @@ def join_units(mol: Chem.Mol, copies: int) -> Chem.Mol:
         return _clean(Chem.molzip(combined))
 
 
-def minimal_period(mol: Chem.Mol) -> tuple[Chem.Mol, int]:
-    """The primitive repeat unit of ``mol`` and how many times it occurs in ``mol`` (1 if already primitive)."""
+def minimal_period(mol: Chem.Mol, bonds: list[int] | None = None) -> tuple[Chem.Mol, int]:
+    """The primitive repeat unit of ``mol`` and how many times it occurs in ``mol`` (1 if already primitive);
+    ``bonds`` is ``cut_bonds(mol)``, if the caller has it already."""
+    if _formula_gcd(mol) == 1:  # n copies of a prefix have every element count divisible by n
+        return mol, 1
     connection = connection_atoms(mol)
-    bonds = cut_bonds(mol, connection)
-    if not bonds or _formula_gcd(mol) == 1:  # n copies of a prefix have every element count divisible by n
+    bonds = cut_bonds(mol, connection) if bonds is None else bonds
+    if not bonds:
         return mol, 1
     formulas = _piece_formulas(mol, connection, bonds)
     total = sum(formulas, Counter())
@@ -246,5 +254,10 @@ def canonical_smiles(smiles_or_mol: str | Chem.Mol, rdkit_smiles: str | None = N
     ``rdkit_smiles``, if given, is ``Chem.MolToSmiles`` of the molecule (a caller that has it saves one call).
     """
     mol = parse_repeat_unit(smiles_or_mol) if isinstance(smiles_or_mol, str) else smiles_or_mol
-    primitive, copies = minimal_period(mol)
-    return min(shifted_smiles(primitive, rdkit_smiles if copies == 1 else None), key=lambda s: (len(s), s))
+    bonds = cut_bonds(mol)
+    primitive, copies = minimal_period(mol, bonds)
+    if copies == 1:
+        shifts = shifted_smiles(mol, rdkit_smiles, bonds)
+    else:
+        shifts = shifted_smiles(primitive)
+    return min(shifts, key=lambda s: (len(s), s))

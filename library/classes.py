@@ -140,10 +140,13 @@ def classify(unit: RepeatUnit | str, trimer: CappedChain | None = None) -> str |
     """
     unit = RepeatUnit.from_smiles(unit) if isinstance(unit, str) else unit
     trimer, on_chain, middle = _trimer(unit) if trimer is None else trimer_roles(unit, trimer)
-    carbon_only = all(trimer.GetAtomWithIdx(i).GetAtomicNum() == 6 for i in on_chain)
+    carbon_only = None  # found when the first carbon-main-chain class is tried (most units match earlier)
     for polymer_class in polymer_classes():
-        if polymer_class.carbon_main_chain and not carbon_only:
-            continue
+        if polymer_class.carbon_main_chain:
+            if carbon_only is None:
+                carbon_only = all(trimer.GetAtomWithIdx(i).GetAtomicNum() == 6 for i in on_chain)
+            if not carbon_only:
+                continue
         if _matches(trimer, on_chain, middle, polymer_class):
             return polymer_class.name
     return None

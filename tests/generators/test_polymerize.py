@@ -32,6 +32,9 @@ KNOWN = [
     ("alternating_vinyl_carbon_monoxide", ("C=C",), "*CCC(=O)*", "polyketone"),
     ("alternating_vinyl_sulfur_dioxide", ("C=CCC",), "*CC(CC)S(=O)(=O)*", "polysulfone"),
     ("polysulfide_dithiol_diene", ("SCCS", "C=CCC=C"), "*SCCSCCCCC*", "polysulfide"),
+    ("alternating_halo_olefin", ("FC(F)=C(F)F", "C=C"), "*CCC(F)(F)C(F)(F)*", "polyhalo_olefin"),  # ETFE
+    ("alternating_halo_olefin", ("C=C(F)F", "FC(F)=C(F)C(F)(F)F"), "*CC(F)(F)C(F)(F)C(F)(C(F)(F)F)*",
+     "polyhalo_olefin"),  # VDF-HFP fluoroelastomer dyad
 ]
 
 
@@ -56,6 +59,9 @@ def test_roles_of_monomers():
     assert {"diol"} <= monomer_roles("OCCO")
     assert "diamine" in monomer_roles("NCCCCCCN") and "diacid" not in monomer_roles("NCCCCCCN")
     assert "vinyl" in monomer_roles("C=Cc1ccccc1")
+    assert {"halo_olefin", "olefin_comonomer"} <= monomer_roles("FC(F)=C(F)Cl")  # CTFE
+    assert "halo_olefin" not in monomer_roles("C=CC") and "olefin_comonomer" in monomer_roles("C=CC")
+    assert "olefin_comonomer" not in monomer_roles("C=COC(C)=O")  # vinyl acetate: a heteroatom on the vinyl carbon
 
 
 def test_bad_requests_say_why():

@@ -3,7 +3,14 @@
 import pytest
 from rdkit import Chem
 
-from polyloop.library.canonical import canonical_smiles, cut_bonds, join_units, minimal_period
+from polyloop.library.canonical import (
+    canonical_smiles,
+    cut_bonds,
+    cyclic_shifts,
+    join_units,
+    minimal_period,
+    shifted_smiles,
+)
 from polyloop.library.parsing import parse_repeat_unit
 from polyloop.library.repeat_unit import canonicalize
 
@@ -72,3 +79,16 @@ def test_random_spellings_of_pi1070_units_agree(pi1070) -> None:
         for seed in range(3):
             spelling = Chem.MolToSmiles(mol, doRandom=True) if seed else Chem.MolToSmiles(join_units(mol, 2))
             assert canonicalize(spelling) == canonical, (smiles, spelling)
+
+
+@pytest.mark.parametrize("smiles", ["*C(F)C(*)Cl", "*CC(*)c1ccccc1", "*OCCOC(=O)c1ccc(cc1)C(=O)*",
+                                    "*Oc1ccc(cc1)C(C)(C)c1ccc(cc1)OC(=O)*", "*[Si](C)(C)O*", "*C(F)(F)*",
+                                    "*CCCC(Cl)CC*", "*N=P(*)(OCC)OCC"])
+def test_in_place_shifts_equal_cut_and_zip_shifts(smiles: str) -> None:
+    """The fast in-place shifts (join tail to head once, then move the stars) give the SMILES of the cut-and-zip
+    shifts, also for two-atom units whose head and tail atoms are already bonded; given cut bonds change nothing."""
+    mol = parse_repeat_unit(smiles)
+    expected = {Chem.MolToSmiles(shifted) for shifted in cyclic_shifts(mol)}
+    assert shifted_smiles(mol) == expected
+    assert shifted_smiles(mol, Chem.MolToSmiles(mol), cut_bonds(mol)) == expected
+    assert canonical_smiles(mol) == min(expected, key=lambda s: (len(s), s))
