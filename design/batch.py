@@ -1,8 +1,9 @@
 """Batch selection on a shortlist: BoTorch acquisition functions, Thompson sampling, and the replay baselines.
 
 The surrogate's BoTorch model of the problem's properties (:meth:`MultiPropertyGP.botorch_model`, outputs in
-modelling units) is evaluated on the shortlist through a precomputed Tanimoto table (:mod:`~polyloop.design.indexed`:
-the same posterior, the kernel looked up instead of recomputed on dense 0/1 fingerprints). Methods:
+modelling units) is evaluated on the shortlist through :mod:`~polyloop.design.indexed`: a precomputed Tanimoto
+table and the joint posterior over training ∪ shortlist ∪ pending computed once (the same posterior, gathered
+instead of re-solved per t-batch). Methods:
 
 - ``qlognei`` (one objective): ``qLogNoisyExpectedImprovement`` with the training points as ``X_baseline``, the
   objective ``u(y)`` (negated for a minimised property, minus the distance to the range for a target) as a
@@ -25,7 +26,7 @@ both chosen by ``optimize_acqf_discrete`` — sequential greedy: the ``k``-th pi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -38,14 +39,13 @@ from botorch.optim.optimize import optimize_acqf_discrete
 from botorch.sampling import SobolQMCNormalSampler
 from gpytorch.distributions import MultivariateNormal
 
-from polyloop.design.indexed import IndexedSet, indexed_model
+from polyloop.design.indexed import FixedSetModel, IndexedSet, indexed_model
 from polyloop.design.pareto import domination_gap, hypervolume_improvement, non_dominated, reference_point
 from polyloop.design.problem import Problem
 from polyloop.design.screening import Shortlist
-from polyloop.surrogate.gp import MIN_NOISE
 from polyloop.surrogate.multi import MultiPropertyGP
 
-__all__ = ["BATCH_METHODS", "Pick", "botorch_surrogate", "select_batch"]
+__all__ = ["BATCH_METHODS", "Pick", "select_batch"]
 
 BATCH_METHODS = ("qlognei", "qlognehvi", "thompson", "greedy", "random")
 
@@ -81,33 +81,19 @@ def select_batch(model: MultiPropertyGP, problem: Problem, shortlist: Shortlist,
     return _botorch(model, problem, shortlist, q, method, pending, mc_samples, seed, max_batch_size)
 
 
-def botorch_surrogate(model: MultiPropertyGP, properties: list[str]):
-    """``model.botorch_model(properties)``, with each learned noise raised to gpytorch's lower bound
-    (:data:`~polyloop.surrogate.gp.MIN_NOISE`) where the calibration τ² pushed ``τ²·σ²`` below it (a noise at the
-    fitting bound times τ² < 1 cannot be set on a gpytorch likelihood); the change is at most 10⁻⁶ in standardised
-    units."""
-    hypers = dict(model.hyperparameters)
-    low = [p for p in properties if hypers[p].noise * hypers[p].variance_scale <= MIN_NOISE]
-    if not low:
-        return model.botorch_model(properties)
-    for p in low:
-        hypers[p] = replace(hypers[p], noise=1.001 * MIN_NOISE / hypers[p].variance_scale)
-    raised = MultiPropertyGP(model.data, model.transforms, hypers, model.settings, model.landmarks)
-    return raised.botorch_model(properties)
-
-
 def _indexed(model: MultiPropertyGP, problem: Problem, shortlist: Shortlist,
              pending: np.ndarray | None) -> tuple[SingleTaskGP | ModelListGP, IndexedSet]:
     """The BoTorch model of the problem's properties on indices of training ∪ shortlist ∪ pending."""
     points = IndexedSet.build(model.data.packed, shortlist.batch.packed, pending, model.data.spec.n_bits)
     names = list(problem.properties)
     labelled = [np.flatnonzero(np.isfinite(model.data.targets[:, model.properties.index(p)])) for p in names]
-    return indexed_model(botorch_surrogate(model, names), labelled, points), points
+    return indexed_model(model.botorch_model(names), labelled, points), points
 
 
 def _botorch(model: MultiPropertyGP, problem: Problem, shortlist: Shortlist, q: int, method: str,
              pending: np.ndarray | None, mc_samples: int, seed: int, max_batch_size: int) -> list[Pick]:
     surrogate, points = _indexed(model, problem, shortlist, pending)
+    surrogate = FixedSetModel.of(surrogate, points)
     sampler = SobolQMCNormalSampler(torch.Size([mc_samples]), seed=seed)
     constraints = problem.constraint_callables() or None
     x_pending = points.indices("pending") if pending is not None and len(pending) else None

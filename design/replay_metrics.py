@@ -7,13 +7,13 @@ candidates found after ``i`` evaluations (averaged over repeated campaigns),
     enhancement factor   EF(i) = Top%_strategy(i) / Top%_random(i),
     acceleration factor  AF(a) = i_random(a) / i_strategy(a),
 
-where ``i_s(a)`` is the number of evaluations strategy ``s`` needs to reach performance ``a``. Here ``a`` is the
-strategy's own mean performance at the final budget. For one objective random search has an exact expectation:
-drawing ``i`` of ``N`` without replacement finds on average ``k·i/N`` of the top ``k`` (hypergeometric), so
-``Top%_random(i) = i/N`` and ``i_random(a) = a·N``; these analytic values are used (they also extend beyond the
-replay's budget). For several objectives the performance is the hypervolume fraction and random search's curve is
-the empirical mean of the random strategy (AF is then only defined if random reaches ``a`` within the budget; else
-the lower bound ``budget / i_strategy(a)`` is reported).
+where ``i_s(a)`` is the number of evaluations strategy ``s`` needs to reach performance ``a`` (linear interpolation
+between rounds). Here ``a`` is what random search reaches at the final budget ``B``, so ``i_random(a) = B`` and AF
+says how many times fewer evaluations the strategy needs for random search's final result. For one objective random
+search has an exact expectation: drawing ``i`` of ``N`` without replacement finds on average ``k·i/N`` of the top
+``k`` (hypergeometric), so ``Top%_random(i) = i/N``; this analytic value is used for EF and AF. For several
+objectives the performance is the hypervolume fraction and random search's curve is the empirical mean over the
+random strategy's seeds.
 """
 
 from __future__ import annotations
@@ -67,17 +67,12 @@ def _first_reaching(curve: np.ndarray, evaluations: list[int], level: float) -> 
     return None
 
 
-def acceleration_factor(curve: np.ndarray, evaluations: list[int], random_budget: float | None,
-                        budget: int) -> dict:
-    """``AF = i_random(a) / i_strategy(a)`` at ``a`` = the strategy's final mean; ``random_budget`` is
-    ``i_random(a)`` (None if random never reached ``a`` within ``budget``)."""
-    level = float(curve[-1])
+def acceleration_factor(curve: np.ndarray, evaluations: list[int], level: float, random_budget: float) -> dict:
+    """``AF = i_random(a) / i_strategy(a)`` for the level ``a`` (the mean performance random search reaches at the
+    final budget, after ``random_budget`` evaluations); None if the strategy's mean ``curve`` never reaches ``a``."""
     needed = _first_reaching(curve, evaluations, level)
     if needed is None or needed <= 0:
         return {"acceleration_factor": None, "acceleration_level": level}
-    if random_budget is None:
-        return {"acceleration_factor": None, "acceleration_factor_at_least": budget / needed,
-                "acceleration_level": level, "evaluations_needed": needed}
     return {"acceleration_factor": random_budget / needed, "acceleration_level": level,
             "evaluations_needed": needed, "random_evaluations_needed": random_budget}
 
@@ -102,13 +97,11 @@ def summarise(found: dict[str, np.ndarray], hv: dict[str, np.ndarray], wall: dic
         hv_mean = hv[name].mean(axis=0)
         if several:
             ef = float(hv_mean[-1] / random_hv[-1]) if random_hv is not None and random_hv[-1] > 0 else None
-            level_budget = None
-            if random_hv is not None:
-                level_budget = _first_reaching(random_hv, evaluations, float(hv_mean[-1]))
-            af = acceleration_factor(hv_mean, evaluations, level_budget, budget)
+            af = (acceleration_factor(hv_mean, evaluations, float(random_hv[-1]), float(budget))
+                  if random_hv is not None else {"acceleration_factor": None})
         else:
             ef = float(top_fraction[-1] / (budget / n_pool))
-            af = acceleration_factor(top_fraction, evaluations, float(top_fraction[-1]) * n_pool, budget)
+            af = acceleration_factor(top_fraction, evaluations, budget / n_pool, float(budget))
         out[name] = {
             "topk_found_median": float(np.median(found[name][:, -1])),
             "topk_found_quartiles": [float(np.quantile(found[name][:, -1], p)) for p in (0.25, 0.75)],

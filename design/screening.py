@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,6 +134,10 @@ class _Scorer:
         return np.column_stack(columns)
 
     def __call__(self, mean: np.ndarray, var: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return self._score(mean, var)
+
+    def _score(self, mean: np.ndarray, var: np.ndarray) -> np.ndarray:
         std = np.sqrt(np.maximum(var, 0.0))
         problem, method = self.problem, self.method
         if method == "random":
@@ -175,6 +179,13 @@ class _RunningTop:
         if sum(len(p[0]) for p in self.parts) > 4 * self.size:
             self._merge()
 
+    def threshold(self) -> float:
+        """The score a new row must beat to enter (−∞ until ``size`` rows were kept)."""
+        scores = np.concatenate([p[0] for p in self.parts]) if self.parts else np.empty(0)
+        if len(scores) < self.size:
+            return -np.inf
+        return float(np.partition(scores, len(scores) - self.size)[len(scores) - self.size])
+
     def _merge(self) -> None:
         score = np.concatenate([p[0] for p in self.parts])
         batch = PoolBatch(*(np.concatenate([getattr(p[1], k) for p in self.parts]) for k in ("ids", "smiles",
@@ -191,17 +202,40 @@ class _RunningTop:
         return self.parts[0]
 
 
-def _predictive(model: MultiPropertyGP, packed: np.ndarray, names: list[str],
-                variance: bool) -> tuple[np.ndarray, np.ndarray]:
+def _predictive(model: MultiPropertyGP, packed: np.ndarray, names: list[str], variance: bool,
+                need: Callable[[np.ndarray], np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Model-unit latent mean and variance (n, p) — :meth:`MultiPropertyGP.predict_model_space` in float32
-    similarities (the costly part of a screen)."""
+    similarities (the costly part of a screen). With ``need`` (model-unit means → boolean mask) the variance is
+    computed only for the rows it selects; the others get NaN (their score becomes −∞: they cannot be kept)."""
     similarity = model.basis.similarity(packed, dtype=np.float32)
-    mean, var = model.predict_standardised(similarity, names, variance=variance)
-    mean = mean.astype(np.float64)
-    var = np.zeros_like(mean) if var is None else var.astype(np.float64)
+    mean = model.predict_standardised(similarity, names, variance=False)[0].astype(np.float64)
     for j, name in enumerate(names):
-        mean[:, j], var[:, j] = model.transforms[name].to_model_units(mean[:, j], var[:, j])
+        mean[:, j] = model.transforms[name].to_model_units(mean[:, j], mean[:, j])[0]
+    var = np.zeros_like(mean) if not variance else np.full_like(mean, np.nan if need is not None else 0.0)
+    if variance:
+        rows = np.arange(len(mean)) if need is None else np.flatnonzero(need(mean))
+        if len(rows):
+            latent = model.predict_standardised(similarity[rows], names)[1].astype(np.float64)
+            var[rows] = latent * np.array([model.transforms[p].scale ** 2 for p in names])
     return mean, var
+
+
+def _prior_variance(model: MultiPropertyGP, names: list[str]) -> np.ndarray:
+    """The largest latent variance of each property in model units, ``τ²·s·scale²`` (posterior ≤ prior)."""
+    return np.array([model.hyperparameters[p].variance_scale * model.hyperparameters[p].outputscale
+                     * model.transforms[p].scale ** 2 for p in names])
+
+
+def _logei_pruner(problem: Problem, best: float, prior_std: np.ndarray,
+                  threshold: float) -> Callable[[np.ndarray], np.ndarray]:
+    """Rows whose LogEI could still beat ``threshold`` (the running shortlist's worst score): log EI increases with
+    σ and the feasibility terms are ≤ 0, so ``log EI(μ, σ_prior)`` bounds the score; rows below are never kept."""
+    def need(mean: np.ndarray) -> np.ndarray:
+        if not np.isfinite(threshold):
+            return np.ones(len(mean), dtype=bool)
+        bound = log_expected_improvement(problem.signs[0] * mean[:, 0], np.full(len(mean), prior_std[0]), best)
+        return bound > threshold
+    return need
 
 
 def default_screen(problem: Problem) -> str:
@@ -232,7 +266,7 @@ def screen_pool(model: MultiPropertyGP, pool: CandidatePool, problem: Problem, s
     scorer = _Scorer(problem, method, problem.observed_utility(model), kappa, seed)
     columns = problem.n_objectives if method == "ucb" else 1
     tops = [_RunningTop(max(1, math.ceil(size / columns))) for _ in range(columns)]
-    screened = 0
+    screened, prior_std = 0, np.sqrt(_prior_variance(model, names))
     for batch in pool.batches(batch_size):
         if exclude:
             keep = np.fromiter((i not in exclude for i in batch.ids), dtype=bool, count=len(batch))
@@ -243,7 +277,10 @@ def screen_pool(model: MultiPropertyGP, pool: CandidatePool, problem: Problem, s
         if method == "random":
             mean = var = np.zeros((len(batch), len(names)))
         else:
-            mean, var = _predictive(model, batch.packed, names, variance=method != "mean" or problem.n_objectives > 1)
+            need = None
+            if method == "logei" and scorer.best is not None:  # LogEI grows with σ: bound it by the prior σ
+                need = _logei_pruner(problem, scorer.best, prior_std, tops[0].threshold())
+            mean, var = _predictive(model, batch.packed, names, method != "mean" or problem.n_objectives > 1, need)
         score = scorer(mean, var)
         if score.ndim == 2 and columns == 1:
             score = score[:, 0]

@@ -64,7 +64,11 @@ def fit_fingerprint_gp(model: SingleTaskGP) -> SingleTaskGP:
 
 def set_hyperparameters(model: SingleTaskGP, mean: float, outputscale: float, noise: float) -> SingleTaskGP:
     """Set the constant mean ``c``, output scale ``s`` and learned noise ``σ²`` of a model built by
-    :func:`fingerprint_gp` (for example from a fitted multi-property model); return it in eval mode."""
+    :func:`fingerprint_gp` (for example from a fitted multi-property model); return it in eval mode.
+
+    A noise at or below the likelihood's lower bound :data:`MIN_NOISE` (a fitted noise at the bound times a
+    calibration factor τ² < 1) is set just above the bound, a change of at most 10⁻⁶ in the targets' units."""
+    noise = max(float(noise), 1.001 * MIN_NOISE)
     model.mean_module.constant = torch.tensor(float(mean))
     model.covar_module.outputscale = torch.tensor(float(outputscale))
     noise_module = model.likelihood
