@@ -24,9 +24,10 @@ import pyarrow as pa
 from rdkit import Chem
 
 from polyloop.library.datasets import load_pi1070
+from polyloop.library.errors import LibraryError
 from polyloop.library.fingerprints import FingerprintSpec, fingerprint_matrix
 from polyloop.library.repeat_unit import RepeatUnit
-from polyloop.library.store import count_rows, iter_batches, read_manifest
+from polyloop.library.store import count_rows, fingerprint_array, iter_batches, read_manifest
 
 __all__ = ["CandidatePool", "InMemoryPool", "LibraryPool", "PoolBatch", "PoolError", "PoolFilter"]
 
@@ -260,9 +261,7 @@ def _strings(column: pa.Array) -> np.ndarray:
 
 
 def _packed(column: pa.Array) -> np.ndarray:
-    if not pa.types.is_fixed_size_binary(column.type) or column.type.byte_width != WIDTH:
-        raise PoolError(f"library fingerprint column is {column.type}, expected fixed_size_binary({WIDTH})")
-    if column.null_count:
-        raise PoolError(f"{column.null_count} library candidate(s) have no fingerprint")
-    raw = np.frombuffer(column.buffers()[1], dtype=np.uint8)
-    return raw[column.offset * WIDTH:(column.offset + len(column)) * WIDTH].reshape(len(column), WIDTH)
+    try:
+        return fingerprint_array(column, WIDTH)
+    except LibraryError as error:
+        raise PoolError(str(error)) from None

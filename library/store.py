@@ -34,6 +34,7 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
@@ -46,6 +47,7 @@ __all__ = [
     "MANIFEST",
     "PARTITION",
     "count_rows",
+    "fingerprint_array",
     "iter_batches",
     "open_dataset",
     "part_files",
@@ -166,3 +168,16 @@ def count_rows(root: Path | str, classes: Sequence[str] | None = None) -> int:
     dataset = open_dataset(root)
     where = None if classes is None else ds.field(PARTITION).isin(list(classes))
     return dataset.count_rows(filter=where)
+
+
+def fingerprint_array(column: pa.Array, width: int = 256) -> np.ndarray:
+    """The ``fingerprint`` column of a record batch as a (rows, ``width``) uint8 array, without copying.
+
+    Raises :class:`LibraryError` when the column is not ``fixed_size_binary(width)`` or has missing values.
+    """
+    if not pa.types.is_fixed_size_binary(column.type) or column.type.byte_width != width:
+        raise LibraryError(f"library fingerprint column is {column.type}, expected fixed_size_binary({width})")
+    if column.null_count:
+        raise LibraryError(f"{column.null_count} library candidate(s) have no fingerprint")
+    raw = np.frombuffer(column.buffers()[1], dtype=np.uint8)
+    return raw[column.offset * width:(column.offset + len(column)) * width].reshape(len(column), width)

@@ -25,6 +25,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from polyloop.library.errors import LibraryError
+from polyloop.library.store import fingerprint_array
 from polyloop.surrogate.errors import LibraryFormatError
 from polyloop.surrogate.multi import MultiPropertyGP
 
@@ -68,12 +70,10 @@ def iter_library(library: str | Path, batch_size: int = 16384) -> Iterator[tuple
 
 
 def _packed(column: pa.Array, width: int) -> np.ndarray:
-    if not pa.types.is_fixed_size_binary(column.type) or column.type.byte_width != width:
-        raise LibraryFormatError(f"fingerprint column is {column.type}, expected fixed_size_binary({width})")
-    if column.null_count:
-        raise LibraryFormatError(f"{column.null_count} candidate(s) have no fingerprint")
-    raw = np.frombuffer(column.buffers()[1], dtype=np.uint8)
-    return raw[column.offset * width:(column.offset + len(column)) * width].reshape(len(column), width)
+    try:
+        return fingerprint_array(column, width)
+    except LibraryError as error:
+        raise LibraryFormatError(str(error)) from None
 
 
 def screen(library: str | Path, model: MultiPropertyGP, properties: list[str] | None = None,
