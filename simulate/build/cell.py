@@ -17,17 +17,16 @@ from polyloop.simulate.build.chain import (
     TACTICITIES,
     Cell,
     Template,
-    atom_keys,
     chain_molecule,
+    chain_positions,
     degree_of_polymerization,
-    unit_template,
+    unit_templates,
 )
 from polyloop.simulate.build.conformer import BuildError
 from polyloop.simulate.build.piercing import REACH, find_piercings, rings_from
 
 __all__ = ["build_cell", "mirror_flags"]
 
-CH_BOND = 1.09  # Å, C-H bonds of methyl end groups
 STAGGERED = np.array([60.0, 180.0, 300.0])  # backbone dihedrals at junctions: around these, 25° jitter
 TRANS_WEIGHT = 3.0  # statistical weight of trans against each gauche (P(t) = 0.6 with both gauche allowed)
 
@@ -51,10 +50,11 @@ def mirror_flags(dp: int, tacticity: str, meso_fraction: float, rng: np.random.G
 
 @dataclass
 class _Chain:
-    """The growing state of one chain: its unit templates and what has been placed so far."""
+    """The growing state of one chain: per unit the conformers it may take, and what has been placed so far."""
 
-    templates: list[Template]
+    pools: list[list[Template]]  # per unit: its conformers (all plain or all mirrored, by tacticity)
     budget: int
+    templates: list[Template] = field(default_factory=list)  # the conformer of each placed unit
     units: list[np.ndarray] = field(default_factory=list)
     rotations: list[Rotation] = field(default_factory=list)
     states: list[float | None] = field(default_factory=list)
@@ -63,7 +63,7 @@ class _Chain:
     @property
     def done(self) -> bool:
         """All units placed."""
-        return len(self.units) == len(self.templates)
+        return len(self.units) == len(self.pools)
 
 
 class _Walker:
@@ -109,8 +109,9 @@ class _Walker:
     def step(self, chain: _Chain, backtracks: int) -> None:
         """Place the next unit of ``chain``, or back off when it cannot be placed (raises BuildError when the
         chain's backtracking budget is spent)."""
-        template = chain.templates[len(chain.units)]
-        placed = self._place(template, chain.units, chain.rotations, chain.templates, chain.states)
+        last = len(chain.units) == len(chain.pools) - 1
+        placed = self._place(chain.pools[len(chain.units)], chain.units, chain.rotations, chain.templates,
+                             chain.states, last)
         if placed is None:
             if chain.budget == 0:
                 raise BuildError("random walk trapped")
@@ -118,6 +119,7 @@ class _Walker:
             chain.stuck += 1
             for _ in range(min(2 ** min(chain.stuck - 1, 4), len(chain.units))):  # back off further when stuck
                 chain.units.pop()
+                chain.templates.pop()
                 chain.rotations.pop()
                 chain.states.pop()
             return
@@ -125,6 +127,7 @@ class _Walker:
         chain.units.append(placed[0])
         chain.rotations.append(placed[1])
         chain.states.append(placed[2])
+        chain.templates.append(placed[3])
 
     def set_obstacles(self, atoms: np.ndarray, heavy: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                       rings: list[np.ndarray]) -> None:
@@ -149,19 +152,24 @@ class _Walker:
         heavy = np.array(list(template.heavy) + [self.end_group != "H"] * len(extra))
         return (np.vstack([xyz, *extra]) if extra else xyz), heavy
 
-    def _place(self, template: Template, units: list[np.ndarray], rotations: list[Rotation],
-               templates: list[Template],
-               states: list[float | None]) -> tuple[np.ndarray, Rotation, float | None] | None:
-        """Coordinates, rotation and junction-dihedral state (None for a chain's first unit) of the next unit."""
-        last = len(units) == len(templates) - 1
+    def _pick(self, pool: list[Template]) -> Template:
+        """A conformer drawn uniformly from ``pool`` (no random number is used for a single template)."""
+        return pool[0] if len(pool) == 1 else pool[int(self.rng.integers(len(pool)))]
+
+    def _place(self, pool: list[Template], units: list[np.ndarray], rotations: list[Rotation],
+               templates: list[Template], states: list[float | None],
+               last: bool) -> tuple[np.ndarray, Rotation, float | None, Template] | None:
+        """Coordinates, rotation, junction-dihedral state (None for a chain's first unit) and conformer (drawn
+        from ``pool`` afresh at every trial) of the next unit; None when every trial clashes."""
         if not units:
             for _ in range(self.trials):
+                template = self._pick(pool)
                 rotation = Rotation.random(random_state=self.rng.integers(2**31))
                 xyz = rotation.apply(template.positions) + self._roomy_point()
                 checked, heavy = self._with_caps(template, xyz, rotation, True, last)
                 if not self._too_close(self._wrap(checked), heavy, self.frozen_tree, self.frozen,
                                        self.frozen_heavy):
-                    return xyz, rotation, None
+                    return xyz, rotation, None, template
             return None
         k = len(units)
         previous = templates[k - 1]
@@ -171,17 +179,23 @@ class _Walker:
         own_atom = np.concatenate([np.arange(len(u)) for u in units])
         own_heavy = np.concatenate([np.array(templates[n].heavy) for n in range(k)])
         own_tree = cKDTree(own, boxsize=self.box)
+        excluded = pool[0].excluded  # the same for every conformer
         bonded = lambda i, j: (k - own_unit[j] <= 3  # noqa: E731
-                               and (int(k - own_unit[j]), i, int(own_atom[j])) in template.excluded)
-        align, _ = Rotation.align_vectors((-tail_direction)[None, :], template.head_direction[None, :])
-        head_position = units[-1][previous.tail] + template.bond_length * tail_direction
-        near_bonds, near_rings = self._nearby(units, templates, head_position, template.reach + REACH)
+                               and (int(k - own_unit[j]), i, int(own_atom[j])) in excluded)
+        head_position = units[-1][previous.tail] + pool[0].bond_length * tail_direction
+        reach = max(template.reach for template in pool)
+        near_bonds, near_rings = self._nearby(units, templates, head_position, reach + REACH)
         # Backbone dihedral (atom before the previous tail, previous tail, new head, atom after the new head):
         # measure it after alignment, then turn about the new bond to reach each target value.
         before = units[-1][previous.tail] + rotations[-1].apply(previous.tail_backward)
-        after = head_position + align.apply(template.head_forward)
-        current = _dihedral(before, units[-1][previous.tail], head_position, after)
+        aligned: dict[int, tuple[Rotation, float]] = {}
         for _ in range(self.trials):
+            template = self._pick(pool)
+            if id(template) not in aligned:
+                align, _ = Rotation.align_vectors((-tail_direction)[None, :], template.head_direction[None, :])
+                after = head_position + align.apply(template.head_forward)
+                aligned[id(template)] = align, _dihedral(before, units[-1][previous.tail], head_position, after)
+            align, current = aligned[id(template)]
             options, weights = _allowed(states[-1] if states else None)
             choice = self.rng.choice(options, p=weights)
             target = np.radians(choice + self.rng.normal(0.0, 25.0))
@@ -193,7 +207,7 @@ class _Walker:
                     or self._too_close(wrapped, heavy, own_tree, own, own_heavy, bonded)):
                 continue
             if not self._pierces(template, xyz, units[-1][previous.tail], near_bonds, near_rings):
-                return xyz, rotation, float(choice)
+                return xyz, rotation, float(choice), template
         return None
 
     def _nearby(self, units: list[np.ndarray], templates: list[Template], centre: np.ndarray, radius: float):
@@ -269,47 +283,10 @@ def _ring_slices(rings: list[np.ndarray]) -> list[tuple[int, ...]]:
     return slices
 
 
-def _methyl_hydrogen(axis: np.ndarray, rank: int) -> np.ndarray:
-    """Unit vector from a methyl carbon to its ``rank``-th hydrogen (0-2), tetrahedral about ``axis`` (the direction
-    from the chain atom to the methyl carbon)."""
-    helper = np.array([1.0, 0.0, 0.0]) if abs(axis[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
-    p = np.cross(axis, helper)
-    p /= np.linalg.norm(p)
-    q = np.cross(axis, p)
-    phi = 2.0 * np.pi * rank / 3.0
-    tilt = np.radians(180.0 - 109.47)
-    return np.cos(tilt) * axis + np.sin(tilt) * (np.cos(phi) * p + np.sin(phi) * q)
-
-
-def _chain_positions(mol: Chem.Mol, units: list[np.ndarray], rotations: list[Rotation],
-                     templates: list[Template], end_group: str = "H") -> np.ndarray:
-    """Coordinates for every atom of the chain molecule, matched by (copy, unit atom, H rank); end groups are
-    placed along the free bonds of the first and last units (methyl hydrogens staggered tetrahedrally)."""
-    where = {}
-    for copy, (xyz, template) in enumerate(zip(units, templates)):
-        for key, position in zip(template.keys, xyz):
-            where[(copy, *key)] = position
-    first, last = templates[0], templates[-1]
-    ends = {0: (units[0][first.head], rotations[0].apply(first.head_direction)),
-            len(units) - 1: (units[-1][last.tail], rotations[-1].apply(last.tail_direction))}
-    bond = END_GROUPS[end_group][1]
-    positions = np.zeros((mol.GetNumAtoms(), 3))
-    for key, index in atom_keys(mol, lambda a: True):
-        atom = mol.GetAtomWithIdx(index)
-        if not atom.GetBoolProp("cap"):
-            positions[index] = where[key]
-            continue
-        anchor, axis = ends[atom.GetIntProp("copy")]
-        centre = anchor + bond * axis
-        is_group_atom = atom.GetAtomicNum() > 1 or atom.GetIntProp("unit_atom") >= 0
-        positions[index] = centre if is_group_atom else centre + CH_BOND * _methyl_hydrogen(axis, key[2])
-    return positions
-
-
 def build_cell(unit: RepeatUnit, chains: int = 10, atoms_per_chain: int = 1000, density: float = 0.25,
                tacticity: str = "atactic", meso_fraction: float = 0.5, seed: int = 0,
                min_distance: float = 1.6, min_heavy_distance: float = 1.6, trials: int = 60, backtracks: int = 200,
-               restarts: int = 5, density_steps: int = 4, end_group: str = "H") -> Cell:
+               restarts: int = 5, density_steps: int = 4, end_group: str = "H", conformers: int = 8) -> Cell:
     """An amorphous cell of ``chains`` chains of ``unit`` ended by ``end_group`` ("H" or "CH3") with about
     ``atoms_per_chain`` atoms each,
     grown at ``density`` g/cm³ in a cubic periodic box. Deterministic for a given ``seed``.
@@ -318,21 +295,24 @@ def build_cell(unit: RepeatUnit, chains: int = 10, atoms_per_chain: int = 1000, 
     ``min_distance`` Å (either a hydrogen); no bond pierces a ring (:mod:`~polyloop.simulate.build.piercing`).
     If a chain cannot be grown after ``restarts`` fresh starts, the whole cell is started again at 0.85 × the
     density, at most ``density_steps`` times. The density actually used is ``Cell.density_g_cm3`` (and
-    ``Cell.requested_density``). Stiff rods far longer than the box, such as poly(p-phenylene), may not fit.
+    ``Cell.requested_density``). Each unit takes one of up to ``conformers`` conformers of the repeat unit (same
+    stereochemistry, different side-chain shapes; :func:`~polyloop.simulate.build.chain.unit_templates`), drawn
+    afresh at every placement trial, so units with long or bulky side chains fit; ``conformers=1`` places one
+    rigid template, as before. Stiff rods far longer than the box, such as poly(p-phenylene), may not fit.
     """
     if chains < 1 or atoms_per_chain < 2 or density <= 0:
         raise ValueError("chains >= 1, atoms_per_chain >= 2 and density > 0 are required")
     rng = np.random.default_rng(seed)
     dp = degree_of_polymerization(unit, atoms_per_chain, end_group)
     molecule = chain_molecule(unit, dp, end_group)
-    template = unit_template(unit, seed=seed)
+    pool = unit_templates(unit, seed=seed, count=conformers)
     settings = (min_distance, min_heavy_distance, trials, backtracks, restarts, end_group)
     tried = []
     for step in range(density_steps + 1):
         current = density * 0.85 ** step
         tried.append(round(current, 3))
         try:
-            cell = _grow_cell(molecule, template, chains, dp, current, tacticity, meso_fraction, rng, settings)
+            cell = _grow_cell(molecule, pool, chains, dp, current, tacticity, meso_fraction, rng, settings)
         except BuildError:
             continue
         cell.requested_density = density
@@ -341,20 +321,20 @@ def build_cell(unit: RepeatUnit, chains: int = 10, atoms_per_chain: int = 1000, 
                      f"({restarts} restarts each); lower the density, the chain length or min_heavy_distance")
 
 
-def _grow_cell(molecule: Chem.Mol, template: Template, chains: int, dp: int, density: float, tacticity: str,
+def _grow_cell(molecule: Chem.Mol, pool: list[Template], chains: int, dp: int, density: float, tacticity: str,
                meso_fraction: float, rng: np.random.Generator, settings: tuple) -> Cell:
     """One attempt at a whole cell at ``density``, chain after chain; raises BuildError if a chain cannot be grown
     after its restarts."""
     min_distance, min_heavy_distance, trials, backtracks, restarts, end_group = settings
     mass = sum(a.GetMass() for a in molecule.GetAtoms()) * chains
     box = np.full(3, (mass / AVOGADRO / density * 1e24) ** (1.0 / 3.0))
-    mirror = template.mirrored()
+    mirror = [template.mirrored() for template in pool]
     walker = _Walker(box, min_distance, min_heavy_distance, trials, rng, end_group)
     finished: list[np.ndarray] = []
     for index in range(chains):
         for _attempt in range(restarts):
             flags = mirror_flags(dp, tacticity, meso_fraction, rng)
-            chain = _Chain(templates=[mirror if flag else template for flag in flags], budget=backtracks)
+            chain = _Chain(pools=[mirror if flag else pool for flag in flags], budget=backtracks)
             try:
                 while not chain.done:
                     walker.step(chain, backtracks)
@@ -363,7 +343,7 @@ def _grow_cell(molecule: Chem.Mol, template: Template, chains: int, dp: int, den
                 continue
         else:
             raise BuildError(f"chain {index + 1} of {chains} could not be grown at {density:.3f} g/cm³")
-        finished.append(_chain_positions(molecule, chain.units, chain.rotations, chain.templates, end_group))
+        finished.append(chain_positions(molecule, chain.units, chain.rotations, chain.templates, end_group))
         walker.set_obstacles(*_obstacles(molecule, finished))
     all_positions = finished
     labels = [np.full(len(p), i) for i, p in enumerate(all_positions)]

@@ -25,11 +25,13 @@ from dataclasses import dataclass
 import numpy as np
 from rdkit import Chem
 from rdkit.Chem import AllChem, rdMolTransforms
+from scipy.spatial.transform import Rotation
 
 from polyloop.library.repeat_unit import RepeatUnit
-from polyloop.simulate.build.conformer import capped_oligomer
+from polyloop.simulate.build.conformer import capped_oligomer, same_stereo_conformers
 
-__all__ = ["END_GROUPS", "Cell", "Template", "atom_keys", "chain_molecule", "degree_of_polymerization", "unit_template"]
+__all__ = ["END_GROUPS", "Cell", "Template", "atom_keys", "chain_molecule", "chain_positions",
+           "degree_of_polymerization", "unit_template", "unit_templates"]
 
 AVOGADRO = 6.02214076e23
 TACTICITIES = ("atactic", "isotactic", "syndiotactic")
@@ -87,13 +89,36 @@ def atom_keys(mol: Chem.Mol, select=lambda atom: True) -> list[tuple[tuple[int, 
 
 def unit_template(unit: RepeatUnit, seed: int = 0) -> Template:
     """The placement template of ``unit`` from a relaxed H-capped monomer."""
-    mol = _extended(capped_oligomer(unit, 1, cap="H", seed=seed), unit)
+    return unit_templates(unit, seed=seed, count=1)[0]
+
+
+def unit_templates(unit: RepeatUnit, seed: int = 0, count: int = 1) -> list[Template]:
+    """Up to ``count`` placement templates of ``unit``: the template of :func:`unit_template` first, then further
+    conformers of the same H-capped monomer with the same configuration at every stereocentre (head and tail caps
+    told apart, so tacticity by mirroring still holds) and double bond, each extended along the backbone the same
+    way. They share atom keys, head, tail, bonds, rings and exclusions; they differ in the side-chain shapes."""
+    if count < 1:
+        raise ValueError(f"count (conformers per unit) must be at least 1, got {count}")
+    capped = capped_oligomer(unit, 1, cap="H", seed=seed)
+    caps = _cap_atoms(capped)
+    others = same_stereo_conformers(capped, count - 1, seed=seed,
+                                    distinguish=(caps[unit.connection.head_star], caps[unit.connection.tail_star]))
+    first = _template_from(_extended(capped, unit), unit, None)
+    return [first] + [_template_from(_extended(mol, unit), unit, first.excluded) for mol in others]
+
+
+def _cap_atoms(mol: Chem.Mol) -> dict[int, int]:
+    """Star index → atom index of the cap atom that replaced it."""
+    return {a.GetIntProp("unit_atom"): a.GetIdx() for a in mol.GetAtoms()
+            if a.GetBoolProp("cap") and a.GetIntProp("unit_atom") >= 0}
+
+
+def _template_from(mol: Chem.Mol, unit: RepeatUnit,
+                   excluded: frozenset[tuple[int, int, int]] | None) -> Template:
+    """The template of one conformer of the capped monomer ``mol``; ``excluded`` is computed when None."""
     xyz = mol.GetConformer().GetPositions()
     head_atom, tail_atom = unit.connection.head_atom, unit.connection.tail_atom
-    caps = {}
-    for atom in mol.GetAtoms():
-        if atom.GetBoolProp("cap") and atom.GetIntProp("unit_atom") >= 0:
-            caps[atom.GetIntProp("unit_atom")] = atom.GetIdx()
+    caps = _cap_atoms(mol)
     index = {a.GetIntProp("unit_atom"): a.GetIdx() for a in mol.GetAtoms() if a.GetIntProp("unit_atom") >= 0}
     head, tail = index[head_atom], index[tail_atom]
     head_cap, tail_cap = caps[unit.connection.head_star], caps[unit.connection.tail_star]
@@ -117,7 +142,7 @@ def unit_template(unit: RepeatUnit, seed: int = 0) -> Template:
                     if b.GetBeginAtomIdx() in order and b.GetEndAtomIdx() in order),
         rings=tuple(tuple(order.index(i) for i in ring) for ring in mol.GetRingInfo().AtomRings()),
         heavy=tuple(mol.GetAtomWithIdx(i).GetAtomicNum() > 1 for i in order),
-        excluded=_close_pairs(unit, tuple(k for k, _ in keyed)),
+        excluded=(_close_pairs(unit, tuple(k for k, _ in keyed)) if excluded is None else excluded),
     )
 
 
@@ -152,6 +177,7 @@ def _extended(mol: Chem.Mol, unit: RepeatUnit) -> Chem.Mol:
     return mol
 
 
+CH_BOND = 1.09  # Å, C-H bonds of methyl end groups
 END_GROUPS = {"H": (1, 1.09), "CH3": (4, 1.53)}
 """Chain end groups: atoms in the group, and the length (Å) of its bond to the chain."""
 
@@ -162,6 +188,43 @@ def degree_of_polymerization(unit: RepeatUnit, atoms_per_chain: int, end_group: 
         raise ValueError(f"end_group must be one of {sorted(END_GROUPS)}, got {end_group!r}")
     per_unit = unit.mol.GetNumAtoms() - 2 + sum(a.GetTotalNumHs() for a in unit.mol.GetAtoms())
     return max(2, round((atoms_per_chain - 2 * END_GROUPS[end_group][0]) / per_unit))
+
+
+def _methyl_hydrogen(axis: np.ndarray, rank: int) -> np.ndarray:
+    """Unit vector from a methyl carbon to its ``rank``-th hydrogen (0-2), tetrahedral about ``axis`` (the direction
+    from the chain atom to the methyl carbon)."""
+    helper = np.array([1.0, 0.0, 0.0]) if abs(axis[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    p = np.cross(axis, helper)
+    p /= np.linalg.norm(p)
+    q = np.cross(axis, p)
+    phi = 2.0 * np.pi * rank / 3.0
+    tilt = np.radians(180.0 - 109.47)
+    return np.cos(tilt) * axis + np.sin(tilt) * (np.cos(phi) * p + np.sin(phi) * q)
+
+
+def chain_positions(mol: Chem.Mol, units: list[np.ndarray], rotations: list[Rotation],
+                     templates: list[Template], end_group: str = "H") -> np.ndarray:
+    """Coordinates for every atom of the chain molecule, matched by (copy, unit atom, H rank); end groups are
+    placed along the free bonds of the first and last units (methyl hydrogens staggered tetrahedrally)."""
+    where = {}
+    for copy, (xyz, template) in enumerate(zip(units, templates)):
+        for key, position in zip(template.keys, xyz):
+            where[(copy, *key)] = position
+    first, last = templates[0], templates[-1]
+    ends = {0: (units[0][first.head], rotations[0].apply(first.head_direction)),
+            len(units) - 1: (units[-1][last.tail], rotations[-1].apply(last.tail_direction))}
+    bond = END_GROUPS[end_group][1]
+    positions = np.zeros((mol.GetNumAtoms(), 3))
+    for key, index in atom_keys(mol, lambda a: True):
+        atom = mol.GetAtomWithIdx(index)
+        if not atom.GetBoolProp("cap"):
+            positions[index] = where[key]
+            continue
+        anchor, axis = ends[atom.GetIntProp("copy")]
+        centre = anchor + bond * axis
+        is_group_atom = atom.GetAtomicNum() > 1 or atom.GetIntProp("unit_atom") >= 0
+        positions[index] = centre if is_group_atom else centre + CH_BOND * _methyl_hydrogen(axis, key[2])
+    return positions
 
 
 def chain_molecule(unit: RepeatUnit, dp: int, end_group: str = "H") -> Chem.Mol:

@@ -61,7 +61,8 @@ def _grow(run: RunDirectory, unit: RepeatUnit, spec: dict[str, Any]):
     such as PMMA's, whose rigid side-group template meets the next unit), at ``system.fallback_min_distance`` for
     every pair; minimisation then relaxes the closer contacts. Returns the cell and the fallback note (or None)."""
     settings = dict(chains=spec["chains"], atoms_per_chain=spec["atoms_per_chain"], density=spec["build_density"],
-                    tacticity=spec["tacticity"], seed=spec["seed"], end_group=spec["end_group"])
+                    tacticity=spec["tacticity"], seed=spec["seed"], end_group=spec["end_group"],
+                    conformers=spec.get("conformers", 1))  # run folders from before the setting: one template
     distance = spec["min_distance"]
     try:
         return build_cell(unit, min_distance=distance, min_heavy_distance=distance, **settings), None
