@@ -92,6 +92,16 @@ def _indexed(model: MultiPropertyGP, problem: Problem, shortlist: Shortlist,
 
 def _botorch(model: MultiPropertyGP, problem: Problem, shortlist: Shortlist, q: int, method: str,
              pending: np.ndarray | None, mc_samples: int, seed: int, max_batch_size: int) -> list[Pick]:
+    """The BoTorch batch, deterministic under ``seed``: the QMC sampler is seeded, and so is torch's global
+    generator (inside a fork, so the caller's stream is untouched) for BoTorch's unseeded draws such as the
+    pruning of the baseline points."""
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        return _botorch_batch(model, problem, shortlist, q, method, pending, mc_samples, seed, max_batch_size)
+
+
+def _botorch_batch(model: MultiPropertyGP, problem: Problem, shortlist: Shortlist, q: int, method: str,
+                   pending: np.ndarray | None, mc_samples: int, seed: int, max_batch_size: int) -> list[Pick]:
     surrogate, points = _indexed(model, problem, shortlist, pending)
     surrogate = FixedSetModel.of(surrogate, points)
     sampler = SobolQMCNormalSampler(torch.Size([mc_samples]), seed=seed)
