@@ -1,14 +1,11 @@
 """The polyloop command line."""
 
-import io
 import json
 
-from rich.console import Console
 from typer.testing import CliRunner
 
 from polyloop import __version__
 from polyloop.cli import app
-from polyloop.demo import run_demo
 
 runner = CliRunner()
 
@@ -52,9 +49,11 @@ def test_info_and_classes() -> None:
     assert listing.exit_code == 0 and "polyphosphazene" in listing.stdout
 
 
-def test_demo_reports_its_figures() -> None:
-    output = io.StringIO()
-    figures = run_demo(Console(file=output, width=120))
-    assert figures["duplicates"] == 0
-    assert figures["class_agreement"] >= 0.90
-    assert "One polymer, one identity" in output.getvalue()
+def test_demo_options_and_a_bad_option(tmp_path) -> None:
+    shown = runner.invoke(app, ["demo", "--help"])
+    assert shown.exit_code == 0
+    for option in ("--out", "--preset", "--library-size", "--batch", "--iterations", "--workers"):
+        assert option in shown.stdout
+    bad = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo"), "--iterations", "0"])
+    assert bad.exit_code == 1 and "iterations must be at least 1, got 0" in bad.output
+    assert not (tmp_path / "demo").exists()
