@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from polyloop.library.db_properties import PropertyDatabaseError, to_stored_unit
-from polyloop.simulate.protocol.rundir import RunDirectory, write_json_atomic
+from polyloop.simulate.protocol.rundir import RunDirectory, read_jsonl, write_json_atomic
 
 __all__ = ["LabelError", "LabelJob", "attempts", "missing_reasons", "observation_row", "read_failure", "read_result",
            "record_failure", "run_label_job"]
@@ -87,16 +87,7 @@ def _log_attempt(folder: Path, job: LabelJob, action: str) -> None:
 
 def attempts(run_dir: str | Path) -> list[dict[str, Any]]:
     """The attempts logged in ``run_dir`` (one per call of :func:`run_label_job`), oldest first."""
-    path = Path(run_dir) / ATTEMPTS_FILE
-    if not path.exists():
-        return []
-    found = []
-    for line in path.read_text().splitlines():
-        try:
-            found.append(json.loads(line))
-        except json.JSONDecodeError:  # a torn last line from a killed process
-            continue
-    return found
+    return read_jsonl(Path(run_dir) / ATTEMPTS_FILE)
 
 
 def read_result(run_dir: str | Path) -> dict[str, Any] | None:

@@ -23,7 +23,21 @@ from typing import Any
 
 from polyloop.simulate.errors import SimulateError
 
-__all__ = ["RunDirectory", "write_json_atomic"]
+__all__ = ["RunDirectory", "read_jsonl", "write_json_atomic"]
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The records of the JSON-lines file ``path``, oldest first ([] if it does not exist); a torn last line left by
+    a killed process is skipped."""
+    if not path.exists():
+        return []
+    records = []
+    for line in path.read_text().splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return records
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -102,13 +116,4 @@ class RunDirectory:
 
     def events(self) -> list[dict[str, Any]]:
         """All events logged so far, oldest first (a torn last line from a kill is skipped)."""
-        path = self.path / "events.jsonl"
-        if not path.exists():
-            return []
-        events = []
-        for line in path.read_text().splitlines():
-            try:
-                events.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue
-        return events
+        return read_jsonl(self.path / "events.jsonl")
