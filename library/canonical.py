@@ -21,20 +21,30 @@ use ``molzip``, both of which re-reference stereo to the new neighbours):
    cut bond.) The unit is replaced by ``V``; so ``*CCCC*`` and ``*CC*`` both reduce to ``*C*`` (polymethylene is
    polyethylene) and ``*OCCOCC*`` to ``*CCO*``. Stereo takes part in the comparison, so a syndiotactic diad is not
    reduced to an isotactic unit.
-3. **Cyclic shifts.** For every cut bond of the primitive unit, the shifted unit is made by cutting that bond and
-   joining the old tail to the old head. RDKit's isomeric canonical SMILES is computed for each.
-4. **Choice.** The canonical form is the shortest of these SMILES, ties broken lexicographically. The rule is
-   arbitrary but deterministic, and short strings tend to be the readable ones.
+3. **Choice of the cut.** Join the tail atom of the primitive unit to its head atom: the *closed period*, one ring
+   of the chain's atoms, is the same graph whatever the spelling (every spelling of the polymer cuts this ring at
+   one of its cut bonds). RDKit's canonical atom ranks of the closed period (ties broken, so every atom has its own
+   rank, the same ranking that canonical SMILES are written from) are therefore spelling-independent up to the
+   graph's symmetry. The unit is cut at a cut bond (the bond between units included), preferring a bond with a
+   heteroatom end (``*CCO*``, not ``*COC*``, for poly(ethylene oxide)), then the bond whose pair of atom ranks
+   (lower, then higher) is smallest; the canonical form is RDKit's isomeric canonical SMILES of that unit. Two cut
+   bonds that tie are exchanged by a symmetry of the closed period and give the same SMILES.
+4. **Exceptions.** A period that cannot be closed into a simple ring has only one spelling without stereo marks:
+   with a one-atom backbone, or a backbone inside one ring, there is no cut bond; with a two-atom backbone
+   (``*C(C)C(*)F``) the only cut bond joins the same two atoms as the bond between units, and cutting it gives the
+   same graph back. Its canonical form is its RDKit canonical SMILES. A unit with stereo marks keeps the earlier
+   rule: every cyclic shift is written (stereo re-referenced by ``molzip``) and the shortest SMILES wins, ties broken
+   lexicographically, because ranks do not follow a re-referenced chiral tag. Whether a unit has stereo marks, and
+   the length of its backbone, do not depend on where the chain is cut, so each rule sees every spelling.
 
-The set of shifted SMILES in step 3 depends only on the polymer, not on the spelling. So the choice in step 4 is
-spelling-independent, and canonicalising a canonical SMILES returns it unchanged.
+Canonicalising a canonical SMILES returns it unchanged, since both rules only depend on the polymer.
 
-Speed (same results): the cut bonds are found once for steps 2 and 3; step 2 is skipped when the gcd of the element
-counts is 1, and a prefix is only joined and compared when its elemental formula (hydrogens included) times ``n``
-equals the unit's, a necessary condition; in step 3 a unit without any stereo mark is shifted in place on one
-editable copy, whose tail is joined to its head once, by moving the two stars to the ends of each cut bond in turn
-(no stereo to re-reference, no atoms added or removed, and canonical SMILES do not depend on atom or bond order).
-Nearly all the remaining time is RDKit's ``MolToSmiles``, once per cyclic shift.
+Speed: the cut bonds are found once for steps 2 and 3; step 2 is skipped when the gcd of the element counts is 1,
+and a prefix is only joined and compared when its elemental formula (hydrogens included) times ``n`` equals the
+unit's, a necessary condition; step 3 edits one copy of the unit in place (remove the two star bonds, join tail to
+head, rank, move the stars to the chosen bond) and writes one SMILES: no atoms are added or removed, no stereo needs
+re-referencing, and canonical SMILES do not depend on atom or bond order. (The earlier rule, shortest SMILES over
+all cyclic shifts, wrote one SMILES per cut bond; the ranks cost about a third of one SMILES.)
 
 Limitations: stereo is whatever RDKit perceives on the star-capped unit. A stereocentre whose two chain neighbours
 are both ``*`` (``*[C@H](F)*``) is not a stereocentre to RDKit, so its mark is dropped, although in a long chain it
@@ -52,6 +62,7 @@ from rdkit import Chem
 from rdkit.Chem import rdMolDescriptors
 
 from polyloop.library.parsing import (
+    _NO_STEREO_MARKS,
     Connection,
     connection_atoms,
     has_stereo,
@@ -60,7 +71,8 @@ from polyloop.library.parsing import (
     star_indices,
 )
 
-__all__ = ["canonical_smiles", "cut_bonds", "cyclic_shifts", "join_units", "minimal_period", "shifted_smiles"]
+__all__ = ["canonical_form", "canonical_smiles", "cut_bonds", "cyclic_shifts", "join_units", "minimal_period",
+           "shifted_smiles"]
 
 _FORMULA_TERM = re.compile(r"([A-Z][a-z]?|\*)(\d*)")
 _LINK = 1  # atom-map number used to mark stars that molzip should join
@@ -251,13 +263,70 @@ def _head_side(mol: Chem.Mol, bond: int, connection: Connection) -> Chem.Mol:
 def canonical_smiles(smiles_or_mol: str | Chem.Mol, rdkit_smiles: str | None = None) -> str:
     """Canonical SMILES of a repeat unit (see the module docstring); validates a string input first.
 
-    ``rdkit_smiles``, if given, is ``Chem.MolToSmiles`` of the molecule (a caller that has it saves one call).
+    ``rdkit_smiles``, if given, is ``Chem.MolToSmiles`` of the molecule (a caller that has it saves one call on the
+    shortest-SMILES path).
     """
+    return canonical_form(smiles_or_mol, rdkit_smiles)[0]
+
+
+def canonical_form(smiles_or_mol: str | Chem.Mol, rdkit_smiles: str | None = None) -> tuple[str, Chem.Mol | None]:
+    """The canonical SMILES of :func:`canonical_smiles` and, for a unit without stereo marks, the unit's molecule in
+    the atom order of that SMILES (atoms, charges, hydrogens, aromaticity and ring information as parsing the SMILES
+    gives them), so that a caller need not parse the string again; None for a unit with stereo marks."""
     mol = parse_repeat_unit(smiles_or_mol) if isinstance(smiles_or_mol, str) else smiles_or_mol
-    bonds = cut_bonds(mol)
+    connection = connection_atoms(mol)
+    bonds = cut_bonds(mol, connection)
     primitive, copies = minimal_period(mol, bonds)
-    if copies == 1:
-        shifts = shifted_smiles(mol, rdkit_smiles, bonds)
-    else:
-        shifts = shifted_smiles(primitive)
-    return min(shifts, key=lambda s: (len(s), s))
+    if copies != 1:
+        mol, rdkit_smiles = primitive, None
+        connection = connection_atoms(mol)
+        bonds = cut_bonds(mol, connection)
+    if has_stereo(mol):
+        if not bonds:
+            return rdkit_smiles or Chem.MolToSmiles(mol), None
+        return min(shifted_smiles(mol, rdkit_smiles, bonds), key=lambda s: (len(s), s)), None
+    if not bonds or mol.GetBondBetweenAtoms(connection.head_atom, connection.tail_atom) is not None:
+        return _written(Chem.Mol(mol), edited=False)  # one spelling only (step 4)
+    return _cut_at_lowest_ranks(mol, connection, bonds)
+
+
+def _written(unit: Chem.Mol, edited: bool) -> tuple[str, Chem.Mol]:
+    """RDKit's canonical SMILES of ``unit`` (no stereo marks) and ``unit`` renumbered into that SMILES' atom order;
+    ``edited``: bonds of ``unit`` were changed since it was parsed (its valences and rings must be found again)."""
+    smiles = Chem.MolToSmiles(unit)
+    order = [int(i) for i in unit.GetProp("_smilesAtomOutputOrder").strip("[],").split(",")]
+    ordered = Chem.RenumberAtoms(unit, order)  # keeps the ring information of an unedited unit
+    if edited:
+        ordered.UpdatePropertyCache(strict=False)
+        Chem.GetSymmSSSR(ordered)  # the ring information a sanitizing parse leaves
+    ordered.SetBoolProp(_NO_STEREO_MARKS, True)
+    return smiles, ordered
+
+
+def _cut_at_lowest_ranks(mol: Chem.Mol, connection: Connection, bonds: list[int]) -> tuple[str, Chem.Mol]:
+    """SMILES and molecule (in the SMILES' atom order) of ``mol`` cut at the cut bond (or the bond between
+    units) chosen by the canonical ranks of the closed period (step 3 of the module docstring). ``mol`` has no stereo
+    marks and its head and tail atoms are distinct and not bonded."""
+    head_star, tail_star = connection.head_star, connection.tail_star
+    pairs = [(connection.tail_atom, connection.head_atom)]
+    for index in bonds:
+        bond = mol.GetBondWithIdx(index)
+        pairs.append((bond.GetBeginAtomIdx(), bond.GetEndAtomIdx()))
+    single = Chem.BondType.SINGLE
+    closed = Chem.RWMol(mol)
+    closed.RemoveBond(head_star, connection.head_atom)
+    closed.RemoveBond(tail_star, connection.tail_atom)
+    closed.AddBond(connection.tail_atom, connection.head_atom, single)
+    closed.UpdatePropertyCache(strict=False)  # the edits reset the cached valences; every atom keeps its own
+    ranks = Chem.CanonicalRankAtoms(closed, breakTies=True)
+    atom = closed.GetAtomWithIdx
+
+    def preference(pair: tuple[int, int]) -> tuple[bool, list[int]]:
+        both_carbon = atom(pair[0]).GetAtomicNum() == 6 and atom(pair[1]).GetAtomicNum() == 6
+        return both_carbon, sorted((ranks[pair[0]], ranks[pair[1]]))
+
+    begin, end = min(pairs, key=preference)
+    closed.RemoveBond(begin, end)
+    closed.AddBond(head_star, begin, single)
+    closed.AddBond(tail_star, end, single)
+    return _written(closed, edited=True)

@@ -12,6 +12,7 @@ The class numbers (``id``) follow the ``polymer_class`` column of the PI1070 dat
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -22,7 +23,8 @@ from rdkit import Chem
 from polyloop.library.oligomer import CappedChain, capped_chain
 from polyloop.library.repeat_unit import RepeatUnit
 
-__all__ = ["PolymerClass", "class_by_id", "classify", "main_chain", "polymer_classes", "trimer_roles"]
+__all__ = ["PolymerClass", "class_by_id", "classify", "main_chain", "polymer_classes", "required_element",
+           "trimer_roles"]
 
 _ON, _OFF = 1, 2  # SMARTS map numbers: must be on / off the main chain
 
@@ -105,12 +107,15 @@ def trimer_roles(unit: RepeatUnit, trimer: CappedChain) -> tuple[Chem.Mol, froze
     return trimer.mol, on_chain, middle
 
 
-def _matches(
-    trimer: Chem.Mol, on_chain: frozenset[int], middle: frozenset[int], polymer_class: PolymerClass
-) -> bool:
+def _matches(trimer: Chem.Mol, on_chain: frozenset[int], middle: frozenset[int], polymer_class: PolymerClass,
+             elements: tuple[frozenset[int], frozenset[int]]) -> bool:
     """True if a pattern of the class matches the trimer, touching the middle unit, with its map-1 atoms on and
-    its map-2 atoms off the main chain."""
-    for query, on_positions, off_positions in _roles(polymer_class.patterns):
+    its map-2 atoms off the main chain. ``elements``: the elements on the main chain and in one unit; a pattern
+    needing an element that is not there is not searched for."""
+    chain_elements, all_elements = elements
+    for query, on_positions, off_positions, needs_on_chain, needs in _roles(polymer_class.patterns):
+        if not (needs_on_chain <= chain_elements and needs <= all_elements):
+            continue
         for match in trimer.GetSubstructMatches(query, uniquify=False, maxMatches=10000):
             if middle.isdisjoint(match):
                 continue
@@ -121,14 +126,35 @@ def _matches(
     return False
 
 
+_ELEMENT_TEST = re.compile(r"Atom(?:AtomicNum|Type) (\d+) = val")
+
+
+def required_element(query_atom: Chem.Atom) -> int | None:
+    """The element a SMARTS query atom requires (``[#7]``, ``N``, ``n``, ``[#16X4]``, ``[#6;!$(...)]``), or None
+    if it allows several or says nothing about the element (``[#8,#16]``, ``[!#6]``, ``a``)."""
+    lines = query_atom.DescribeQuery().splitlines()
+    tests = [line.strip() for line in lines[1:] if line.startswith("  ") and not line.startswith("   ")] \
+        if lines[0] == "AtomAnd" else lines[:1]
+    for test in tests:
+        found = _ELEMENT_TEST.fullmatch(test)
+        if found:
+            return int(found.group(1)) % 1000  # AtomType adds 1000 for an aromatic atom
+    return None
+
+
 @cache
-def _roles(patterns: tuple[str, ...]) -> tuple[tuple[Chem.Mol, tuple[int, ...], tuple[int, ...]], ...]:
-    """Each compiled pattern with the positions of its atoms that must lie on (map 1) and off (map 2) the chain."""
+def _roles(patterns: tuple[str, ...]) -> tuple[tuple[Chem.Mol, tuple[int, ...], tuple[int, ...], frozenset[int],
+                                                        frozenset[int]], ...]:
+    """Each compiled pattern with the positions of its atoms that must lie on (map 1) and off (map 2) the chain,
+    the elements its map-1 atoms require (so the main chain must hold them) and the elements all its atoms require."""
     out = []
     for query in _compile(patterns):
         roles = [atom.GetAtomMapNum() for atom in query.GetAtoms()]
+        elements = [required_element(atom) for atom in query.GetAtoms()]
         out.append((query, tuple(k for k, r in enumerate(roles) if r == _ON),
-                    tuple(k for k, r in enumerate(roles) if r == _OFF)))
+                    tuple(k for k, r in enumerate(roles) if r == _OFF),
+                    frozenset(e for e, r in zip(elements, roles) if e is not None and r == _ON),
+                    frozenset(e for e in elements if e is not None)))
     return tuple(out)
 
 
@@ -140,13 +166,13 @@ def classify(unit: RepeatUnit | str, trimer: CappedChain | None = None) -> str |
     """
     unit = RepeatUnit.from_smiles(unit) if isinstance(unit, str) else unit
     trimer, on_chain, middle = _trimer(unit) if trimer is None else trimer_roles(unit, trimer)
-    carbon_only = None  # found when the first carbon-main-chain class is tried (most units match earlier)
+    atom = trimer.GetAtomWithIdx  # (an index loop: iterating over GetAtoms() costs more than the matching)
+    elements = (frozenset(atom(i).GetAtomicNum() for i in on_chain),
+                frozenset(atom(i).GetAtomicNum() for i in middle))
+    carbon_only = elements[0] == {6}
     for polymer_class in polymer_classes():
-        if polymer_class.carbon_main_chain:
-            if carbon_only is None:
-                carbon_only = all(trimer.GetAtomWithIdx(i).GetAtomicNum() == 6 for i in on_chain)
-            if not carbon_only:
-                continue
-        if _matches(trimer, on_chain, middle, polymer_class):
+        if polymer_class.carbon_main_chain and not carbon_only:
+            continue
+        if _matches(trimer, on_chain, middle, polymer_class, elements):
             return polymer_class.name
     return None

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from rdkit import Chem
 
 from polyloop.library.canonical import join_units
-from polyloop.library.parsing import connection_atoms, has_stereo
+from polyloop.library.parsing import Connection, connection_atoms, has_stereo
 
 __all__ = ["CappedChain", "capped_chain"]
 
@@ -42,18 +42,18 @@ class CappedChain:
         return [index for index, k in enumerate(self.copy) if k == copy]
 
 
-def capped_chain(unit_mol: Chem.Mol, copies: int) -> CappedChain:
-    """``copies`` units of ``unit_mol`` (a parsed repeat unit) joined head-to-tail, ends capped with hydrogen."""
+def capped_chain(unit_mol: Chem.Mol, copies: int, connection: Connection | None = None) -> CappedChain:
+    """``copies`` units of ``unit_mol`` (a parsed repeat unit) joined head-to-tail, ends capped with hydrogen;
+    ``connection`` is ``connection_atoms(unit_mol)``, if the caller has it."""
     if copies < 1:
         raise ValueError(f"copies must be >= 1, got {copies}")
     if not has_stereo(unit_mol):
-        return _fast_chain(unit_mol, copies)
+        return _fast_chain(unit_mol, copies, connection or connection_atoms(unit_mol))
     return _zipped_chain(unit_mol, copies)
 
 
-def _fast_chain(unit_mol: Chem.Mol, copies: int) -> CappedChain:
+def _fast_chain(unit_mol: Chem.Mol, copies: int, connection: Connection) -> CappedChain:
     """The fast path of :func:`capped_chain` (see the module docstring)."""
-    connection = connection_atoms(unit_mol)
     size = unit_mol.GetNumAtoms()
     stars = (connection.head_star, connection.tail_star)
     real = [i for i in range(size) if i not in stars]

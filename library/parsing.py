@@ -202,7 +202,8 @@ def _check_composition(mol: Chem.Mol, smiles: str) -> None:
     charge = Chem.GetFormalCharge(mol)
     if charge != 0:
         raise InvalidRepeatUnit(f"repeat unit must be neutral, net formal charge is {charge:+d} in {smiles!r}")
-    radicals = sum(atom.GetNumRadicalElectrons() for atom in mol.GetAtomsMatchingQuery(_RADICAL))
+    with_radicals = mol.GetAtomsMatchingQuery(_RADICAL)
+    radicals = sum(atom.GetNumRadicalElectrons() for atom in with_radicals) if len(with_radicals) else 0
     if radicals:
         raise InvalidRepeatUnit(f"repeat unit has {radicals} radical electron(s) in {smiles!r}")
 

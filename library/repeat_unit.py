@@ -39,6 +39,16 @@ class RepeatUnit:
         """
         return cls(smiles=canonical_smiles(parse_repeat_unit(smiles)), input_smiles=smiles)
 
+    @classmethod
+    def from_canonical(cls, smiles: str, mol: Chem.Mol | None = None) -> RepeatUnit:
+        """The unit of an already canonical ``smiles`` (not checked). ``mol``, if given, is its molecule in the atom
+        order of ``smiles``, as :func:`~polyloop.library.canonical.canonical_form` returns it; it is used instead of
+        parsing the string again."""
+        unit = cls(smiles=smiles)
+        if mol is not None:
+            unit.__dict__["_mol"] = mol  # fills the cached property (the dataclass is frozen)
+        return unit
+
     def __str__(self) -> str:
         return self.smiles
 

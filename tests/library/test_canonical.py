@@ -4,6 +4,7 @@ import pytest
 from rdkit import Chem
 
 from polyloop.library.canonical import (
+    canonical_form,
     canonical_smiles,
     cut_bonds,
     cyclic_shifts,
@@ -91,4 +92,38 @@ def test_in_place_shifts_equal_cut_and_zip_shifts(smiles: str) -> None:
     expected = {Chem.MolToSmiles(shifted) for shifted in cyclic_shifts(mol)}
     assert shifted_smiles(mol) == expected
     assert shifted_smiles(mol, Chem.MolToSmiles(mol), cut_bonds(mol)) == expected
-    assert canonical_smiles(mol) == min(expected, key=lambda s: (len(s), s))
+    assert canonical_smiles(mol) in expected  # the canonical form is one of the unit's own cyclic shifts
+
+
+@pytest.mark.parametrize("spelling,canonical", [("*OCC*", "*CCO*"), ("*COC*", "*CCO*"), ("*CCOCC*", "*CCCCO*"),
+                                                ("*CCCCCC(=O)N*", "*CCCCCC(=O)N*"), ("*NCCCCCC(=O)*", "*CCCCCC(=O)N*")])
+def test_the_cut_prefers_a_bond_with_a_heteroatom(spelling: str, canonical: str) -> None:
+    assert canonicalize(spelling) == canonical
+
+
+def test_every_cyclic_shift_of_every_pi1070_unit_has_one_canonical_form(pi1070) -> None:
+    for smiles, canonical in zip(pi1070["smiles"][::7], pi1070["canonical_smiles"][::7]):
+        forms = {canonical_smiles(Chem.MolToSmiles(shifted)) for shifted in cyclic_shifts(parse_repeat_unit(smiles))}
+        assert forms == {canonical}, smiles
+
+
+@pytest.mark.parametrize("smiles", ["*C(C)C(*)F", "*C[C@H](C)C[C@@H](C)*", "*C/C=C/C*"])
+def test_units_that_cannot_be_closed_or_carry_stereo_take_the_shortest_shift(smiles: str) -> None:
+    mol = parse_repeat_unit(smiles)
+    assert canonical_smiles(mol) == min(shifted_smiles(mol), key=lambda s: (len(s), s))
+
+
+@pytest.mark.parametrize("smiles", ["*OCCOC(=O)c1ccc(cc1)C(=O)*", "*CC(*)c1ccccc1", "*C(F)(F)*", "*c1ccc(*)cc1",
+                                    "*OCCOCCOCC*", "*Oc1ccc(cc1)C(C)(C)c1ccc(cc1)OC(=O)*", "*C/C=C/C*"])
+def test_canonical_form_returns_the_parsed_molecule_of_its_smiles(smiles: str) -> None:
+    canonical, ordered = canonical_form(smiles)
+    assert canonical == canonicalize(smiles)
+    if "/" in smiles:
+        assert ordered is None  # stereo marks: the caller parses the string
+        return
+    parsed = parse_repeat_unit(canonical)
+    assert Chem.MolToSmiles(ordered) == canonical
+    assert [(a.GetAtomicNum(), a.GetTotalNumHs(), a.GetIsAromatic(), a.GetDegree()) for a in ordered.GetAtoms()] == \
+        [(a.GetAtomicNum(), a.GetTotalNumHs(), a.GetIsAromatic(), a.GetDegree()) for a in parsed.GetAtoms()]
+    assert sorted(map(sorted, ordered.GetRingInfo().AtomRings())) == \
+        sorted(map(sorted, parsed.GetRingInfo().AtomRings()))

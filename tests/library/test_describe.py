@@ -13,9 +13,21 @@ from polyloop.library.repeat_unit import RepeatUnit, canonicalize
 from .spellings import EQUIVALENT_GROUPS
 
 
+def _generated_units(per_class: int) -> list[str]:
+    from polyloop.commands.library import registry_generators
+    from polyloop.library.classes import polymer_classes
+
+    rng = np.random.default_rng(3)
+    generators = registry_generators([c.name for c in polymer_classes()])
+    return [p.smiles for gens in generators.values() for g in gens for p in g.propose(per_class, rng)]
+
+
 def test_descriptions_match_the_library_functions(pi1070) -> None:
+    """The Describer describes the molecule canonicalisation leaves (no second parse); the library functions parse
+    the canonical SMILES: both give the same class, fingerprint, counts and mass, on real and generated units."""
     describer = Describer()
-    for smiles in list(pi1070.sample(60, random_state=1)["smiles"]) + [g[0] for g in EQUIVALENT_GROUPS.values()]:
+    units = list(pi1070.sample(250, random_state=1)["smiles"]) + [g[0] for g in EQUIVALENT_GROUPS.values()]
+    for smiles in units + _generated_units(per_class=8):
         d = describer.describe(smiles)
         unit = RepeatUnit.from_smiles(smiles)
         assert d.smiles == canonicalize(smiles) == unit.smiles
