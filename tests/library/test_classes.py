@@ -1,6 +1,7 @@
 """Polymer classes from data: one known polymer per class, and agreement with PI1070's reference classes."""
 
 import pytest
+from rdkit import Chem
 
 from polyloop.library.classes import class_by_id, classify, main_chain, polymer_classes
 from polyloop.library.repeat_unit import RepeatUnit
@@ -65,3 +66,12 @@ def test_agreement_with_pi1070_reference_classes(pi1070) -> None:
     predicted = pi1070["canonical_smiles"].map(classify)
     agreement = (predicted == pi1070["polymer_class"]).mean()
     assert agreement >= 0.90, f"class agreement {agreement:.3f}"
+
+
+@pytest.mark.parametrize("smarts,element", [("[#7]", 7), ("N", 7), ("n", 7), ("c", 6), ("[#16X4]", 16),
+                                            ("[#6;!$([#6]=[O,S])]", 6), ("[#8,#16;X2]", None), ("[!#6]", None),
+                                            ("a", None), ("[F,Cl,Br,I]", None), ("[Si]", 14)])
+def test_required_element_of_a_query_atom(smarts: str, element: int | None) -> None:
+    from polyloop.library.classes import required_element
+
+    assert required_element(Chem.MolFromSmarts(smarts).GetAtomWithIdx(0)) == element
