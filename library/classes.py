@@ -86,8 +86,7 @@ def main_chain(unit: RepeatUnit) -> frozenset[int]:
     """Main-chain atoms of ``unit``: the backbone path plus the atoms of rings holding two or more path atoms."""
     path = set(unit.backbone)
     atoms = set(path)
-    mol = unit.mol  # keep the molecule alive while its ring info is read
-    for ring in mol.GetRingInfo().AtomRings():
+    for ring in unit.rings:
         if len(path.intersection(ring)) >= 2:
             atoms.update(ring)
     return frozenset(atoms)

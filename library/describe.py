@@ -103,14 +103,16 @@ class Describer:
         canonical, ordered = canonical_form(mol)
         description = self._by_canonical.get(canonical)
         if description is None:
-            description = self._describe_canonical(RepeatUnit.from_canonical(canonical, ordered))
+            unit = RepeatUnit.from_canonical(canonical, ordered)
+            description = self._describe_canonical(unit, unit.mol if ordered is None else ordered)
             self._by_canonical[canonical] = description
         self._by_input[smiles] = description
         return description
 
-    def _describe_canonical(self, unit: RepeatUnit) -> Description:
+    def _describe_canonical(self, unit: RepeatUnit, mol: Chem.Mol) -> Description:
+        """The description of ``unit``; ``mol`` is its molecule, shared by the oligomers and the charge check (none
+        of them changes it)."""
         canonical = unit.smiles
-        mol = unit.mol  # a copy, shared by the oligomers and the charge check (none of them changes it)
         connection = unit.connection
         trimer = capped_chain(mol, 3, connection)
         flank = flank_copies(unit, self.spec.radius)

@@ -76,6 +76,11 @@ class RepeatUnit:
         return (head,) if head == tail else tuple(Chem.GetShortestPath(self._mol, head, tail))
 
     @cached_property
+    def rings(self) -> tuple[tuple[int, ...], ...]:
+        """Atom indices of the unit's rings (RDKit's smallest set of smallest rings, as parsing finds it)."""
+        return self._mol.GetRingInfo().AtomRings()
+
+    @cached_property
     def side_chains(self) -> tuple[tuple[int, ...], ...]:
         """Groups of connected non-backbone, non-star atoms (substituents and the far side of backbone rings)."""
         excluded = set(self.backbone) | {self.connection.head_star, self.connection.tail_star}
