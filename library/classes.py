@@ -157,6 +157,22 @@ def _roles(patterns: tuple[str, ...]) -> tuple[tuple[Chem.Mol, tuple[int, ...], 
     return tuple(out)
 
 
+_NOT_CARBON = Chem.MolFromSmarts("[!#6;!#0]")
+
+
+def _elements(trimer: Chem.Mol, on_chain: frozenset[int], middle: frozenset[int]) -> tuple[frozenset[int],
+                                                                                          frozenset[int]]:
+    """The elements on the main chain of ``trimer`` and those of one unit (its middle copy). The few atoms that are
+    not carbon are found by one SMARTS search; reading every atom from Python would cost more than the matching."""
+    others = [i for (i,) in trimer.GetSubstructMatches(_NOT_CARBON, uniquify=False, maxMatches=1_000_000)
+              if i in middle]
+    element = {i: trimer.GetAtomWithIdx(i).GetAtomicNum() for i in others}
+    carbon = {6} if len(middle) > len(others) else set()
+    chain_carbon = {6} if any(i not in element for i in on_chain) else set()
+    return (frozenset(chain_carbon | {z for i, z in element.items() if i in on_chain}),
+            frozenset(carbon | set(element.values())))
+
+
 def classify(unit: RepeatUnit | str, trimer: CappedChain | None = None) -> str | None:
     """Name of the polymer class of ``unit`` (a RepeatUnit or a SMILES), or None if no class matches.
 
@@ -165,9 +181,7 @@ def classify(unit: RepeatUnit | str, trimer: CappedChain | None = None) -> str |
     """
     unit = RepeatUnit.from_smiles(unit) if isinstance(unit, str) else unit
     trimer, on_chain, middle = _trimer(unit) if trimer is None else trimer_roles(unit, trimer)
-    atom = trimer.GetAtomWithIdx  # (an index loop: iterating over GetAtoms() costs more than the matching)
-    elements = (frozenset(atom(i).GetAtomicNum() for i in on_chain),
-                frozenset(atom(i).GetAtomicNum() for i in middle))
+    elements = _elements(trimer, on_chain, middle)
     carbon_only = elements[0] == {6}
     for polymer_class in polymer_classes():
         if polymer_class.carbon_main_chain and not carbon_only:
