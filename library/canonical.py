@@ -76,6 +76,7 @@ __all__ = ["canonical_form", "canonical_smiles", "cut_bonds", "cyclic_shifts", "
 
 _FORMULA_TERM = re.compile(r"([A-Z][a-z]?|\*)(\d*)")
 _LINK = 1  # atom-map number used to mark stars that molzip should join
+_NOT_CARBON = Chem.MolFromSmarts("[!#6;!#0]")  # heteroatoms (the stars are not bonded into the closed period)
 
 
 def cut_bonds(mol: Chem.Mol, connection: Connection | None = None) -> list[int]:
@@ -319,11 +320,12 @@ def _cut_at_lowest_ranks(mol: Chem.Mol, connection: Connection, bonds: list[int]
     closed.AddBond(connection.tail_atom, connection.head_atom, single)
     closed.UpdatePropertyCache(strict=False)  # the edits reset the cached valences; every atom keeps its own
     ranks = Chem.CanonicalRankAtoms(closed, breakTies=True)
-    atom = closed.GetAtomWithIdx
+    hetero = {i for (i,) in mol.GetSubstructMatches(_NOT_CARBON, uniquify=False, maxMatches=1_000_000)}
 
-    def preference(pair: tuple[int, int]) -> tuple[bool, list[int]]:
-        both_carbon = atom(pair[0]).GetAtomicNum() == 6 and atom(pair[1]).GetAtomicNum() == 6
-        return both_carbon, sorted((ranks[pair[0]], ranks[pair[1]]))
+    def preference(pair: tuple[int, int]) -> tuple[bool, int, int]:
+        a, b = pair
+        low, high = (ranks[a], ranks[b]) if ranks[a] < ranks[b] else (ranks[b], ranks[a])
+        return a not in hetero and b not in hetero, low, high
 
     begin, end = min(pairs, key=preference)
     closed.RemoveBond(begin, end)
