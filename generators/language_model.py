@@ -16,8 +16,13 @@ Design (why it meets raw validity and class fidelity without filtering its outpu
   ``own_weight`` times its count in the class's own corpus plus its count in all corpora, and with probability
   ``novel_parts`` a part no corpus unit holds (the n-gram's new side groups, reversed blocks), uniformly. A replaced
   part is swapped for the most similar (Morgan Tanimoto of the part alone) of ``near_draws`` parts drawn that way,
-  so an edit is a small step (phenyl to tolyl, not phenyl to a steroid). Seeds are drawn in proportion to their
-  summed similarity to the class's seeds, to the power ``seed_density`` (typical members of the class more often).
+  so an edit is a small step (phenyl to tolyl, not phenyl to a steroid). The same holds for the whole unit: each
+  edit is the one, of ``near_edits`` edits drawn (each already in the class and within the size limits), whose unit
+  is most similar to the proposal's start unit, by the union of its parts' Morgan bits
+  (:meth:`SharedParts.unit_bits`, a fragment-level measure: no string is written or rejected to choose), so the unit
+  changes as little as the drawn edits allow (``near_edits = 1``: the first drawn edit). Seeds are drawn in
+  proportion to their summed similarity to the class's seeds, to the power ``seed_density`` (typical members of the
+  class more often).
   Drawing parts and seeds uniformly instead makes nearly every edit bring in a rare part, and the generated set is
   then far more diverse (mean fingerprint distance) than the class's real polymers.
 * **Yield at scale.** When the written string was proposed before, the further edits draw from the wider vocabulary
@@ -25,8 +30,9 @@ Design (why it meets raw validity and class fidelity without filtering its outpu
   is used up keeps producing new units instead of repeats.
 * **Class control.** Each part has a class *effect* and the unit's class is the earliest effect in precedence order
   (:mod:`polyloop.generators.composition`). A proposal starts from a seed unit of the class (one of its corpus
-  units: the iQSPR-style "modify a known structure" step) or, half of the time once there are some, from one of this
-  generator's earlier proposals (a modification chain, as in iQSPR's sequential sampling), and applies 1-4 edits:
+  units: the iQSPR-style "modify a known structure" step) or, with probability ``chain`` once there are some, from one
+  of this generator's earlier proposals (a modification chain, as in iQSPR's sequential sampling), and applies 1 to
+  ``max_edits`` edits:
   replace a block by one with the same end types (its side groups move to the new block), replace, add or remove a
   side group. Parts that carry the class's defining linkage (effect equal to the class) are only replaced by parts
   with the same effect; other parts by parts whose effect cannot take precedence. An edit whose composed class is
@@ -55,7 +61,15 @@ from polyloop.generators.assembly import render
 from polyloop.generators.base import GeneratorError, Proposal
 from polyloop.generators.composition import INERT, class_index, is_carbon_class
 from polyloop.generators.fragments import Position, Template
-from polyloop.generators.sampling import Draws, PartPool, block_counts, sampling, seed_weights, side_counts
+from polyloop.generators.sampling import (
+    Draws,
+    PartPool,
+    Sampling,
+    block_counts,
+    sampling,
+    seed_weights,
+    side_counts,
+)
 from polyloop.generators.tokens import is_atom, tokenize
 from polyloop.library.parsing import quiet_rdkit
 
@@ -87,31 +101,62 @@ class SharedParts:
         self.by_ends = {ends: [i for i, t in enumerate(self.templates) if t.ends == ends]
                         for ends in ("CC", "CX", "XC", "XX")}
         self.template_atoms = [sum(map(is_atom, tokenize("".join(t.pieces)))) for t in self.templates]
-        self._bits: dict[tuple[str, int], int] = {}
+        self._block_bits: dict[int, int] = {}
+        self._side_bits: dict[int, int] = {}
+        # the effects as _relevant gives them, for units without (False) and with (True) an X-type block end
+        self.relevant_effect = {h: [_relevant(e, h) for e in self.effect] for h in (False, True)}
+        self.relevant_side = {h: {k: [_relevant(e, h) for e in v] for k, v in self.side_effect.items()}
+                              for h in (False, True)}
         self.side_atoms = [sum(map(is_atom, tokenize(text))) for text in self.sides]
 
     def similarity(self, kind: str, a: int, b: int) -> float:
         """Tanimoto similarity of two blocks (``kind`` "block") or two side groups ("side"): Morgan bits (radius 2)
         of the part alone (a block without its side groups, a side group with a ``*`` at its attachment), computed
         once per part; a part RDKit cannot read alone gets an empty set (similarity 0)."""
-        x, y = self._part_bits(kind, a), self._part_bits(kind, b)
-        union = (x | y).bit_count()
-        return (x & y).bit_count() / union if union else 0.0
+        return _tanimoto(self._part_bits(kind, a), self._part_bits(kind, b))
+
+    def unit_bits(self, blocks: list) -> int:
+        """The Morgan bits of a unit given as (template id, side ids per position) blocks, made of its parts: the
+        union of the bits of each block and each side group alone (see :meth:`similarity`). Cheap (cached per part),
+        so an edit can be compared with others before any string is written."""
+        bits = 0
+        block_bits, side_bits, part_bits = self._block_bits, self._side_bits, self._part_bits
+        for tid, fills in blocks:
+            known = block_bits.get(tid)
+            bits |= part_bits("block", tid) if known is None else known
+            for f in fills:
+                for s in f:
+                    known = side_bits.get(s)
+                    bits |= part_bits("side", s) if known is None else known
+        return bits
 
     def _part_bits(self, kind: str, part: int) -> int:
-        bits = self._bits.get((kind, part))
+        cache = self._block_bits if kind == "block" else self._side_bits
+        bits = cache.get(part)
         if bits is None:
             text = "".join(self.templates[part].pieces) if kind == "block" else "*" + self.sides[part]
             with quiet_rdkit():
                 mol = Chem.MolFromSmiles(text)
             bits = 0 if mol is None else sum(1 << b for b in _MORGAN.GetFingerprint(mol).GetOnBits())
-            self._bits[kind, part] = bits
+            cache[part] = bits
         return bits
 
     def heavy_atoms(self, blocks: list) -> int:
         """Heavy atoms of a unit given as (template id, side ids per position) blocks."""
-        return sum(self.template_atoms[tid] + sum(self.side_atoms[s] for f in fills for s in f)
-                   for tid, fills in blocks)
+        template_atoms, side_atoms = self.template_atoms, self.side_atoms
+        total = 0
+        for tid, fills in blocks:
+            total += template_atoms[tid]
+            for f in fills:
+                for s in f:
+                    total += side_atoms[s]
+        return total
+
+
+def _tanimoto(x: int, y: int) -> float:
+    """Tanimoto similarity |x & y| / |x | y| of two bit sets held as ints (0 if both are empty)."""
+    union = (x | y).bit_count()
+    return (x & y).bit_count() / union if union else 0.0
 
 
 def _relevant(effect: int, hetero: bool) -> int:
@@ -119,9 +164,11 @@ def _relevant(effect: int, hetero: bool) -> int:
 
 
 class FragmentLanguageModel:
-    """Generator of one class (see the module docstring). ``name`` is ``fragngram<order>:<class>``."""
+    """Generator of one class (see the module docstring). ``name`` is ``fragngram<order>:<class>``; ``settings``
+    (default: the class's settings in ``data/language_model.toml``) is how it samples."""
 
-    def __init__(self, model: dict, polymer_class: str, shared: SharedParts | None = None) -> None:
+    def __init__(self, model: dict, polymer_class: str, shared: SharedParts | None = None,
+                 settings: Sampling | None = None) -> None:
         if polymer_class not in model["seeds"]:
             raise GeneratorError(f"the fragment model has no class {polymer_class!r}")
         self.polymer_class = polymer_class
@@ -132,7 +179,7 @@ class FragmentLanguageModel:
                        for s in model["seeds"][polymer_class]]
         if not self._seeds:
             raise GeneratorError(f"class {polymer_class!r} has no seed units in the fragment model")
-        self._settings = sampling(polymer_class)
+        self._settings = settings or sampling(polymer_class)
         self._seed_weights = list(accumulate(seed_weights([smiles for smiles, _ in self._seeds],
                                                           self._settings.seed_density)))
         self._chain: list[tuple[str, tuple]] = []
@@ -165,13 +212,17 @@ class FragmentLanguageModel:
     def _class_of(self, blocks: list[tuple[int, list[list[int]]]]) -> int:
         shared = self._shared
         hetero = any(shared.hetero_template[tid] for tid, _ in blocks)
+        effect, sides = shared.relevant_effect[hetero], shared.relevant_side[hetero]
+        on_nitrogen, on_carbon = sides["N"], sides["C"]
         best = INERT
         for tid, fills in blocks:
-            best = min(best, _relevant(shared.effect[tid], hetero))
+            if effect[tid] < best:
+                best = effect[tid]
             for nitrogen, f in zip(shared.nitrogen[tid], fills):
-                table = shared.side_effect["N" if nitrogen else "C"]
+                table = on_nitrogen if nitrogen else on_carbon
                 for s in f:
-                    best = min(best, _relevant(table[s], hetero))
+                    if table[s] < best:
+                        best = table[s]
         return best
 
     def _edit(self, blocks: list, draws: Draws, wide: bool) -> bool:
@@ -240,6 +291,39 @@ class FragmentLanguageModel:
         fills[p].append(pick)
         return True
 
+    def _apply_edits(self, blocks: list, done: int, edits: int, origin: int, draws: Draws,
+                     wide: bool) -> tuple[list, int]:
+        """Edit ``blocks`` until ``done`` reaches ``edits`` (or the tries run out); return the blocks and ``done``.
+
+        An edit is kept only if the unit stays in the class and within the size limits. Unless ``wide``, each edit
+        is the one, among ``near_edits`` such edits drawn, whose unit is most similar to the proposal's start
+        (``origin``: :meth:`SharedParts.unit_bits` of the start; the first drawn on ties), so an edit is a small step
+        for the whole unit, as ``near_draws`` makes it for the replaced part. An edit that leaves the unit's bits as
+        they were (often the same molecule written another way, such as a block swapped for its mirror image) comes
+        last, so the closeness preference does not turn into repeats."""
+        shared = self._shared
+        want = 1 if wide else self._settings.near_edits
+        tries = _TRIES * self._settings.max_edits * want
+        while done < edits and tries > 0:
+            best, best_similarity, found = None, -2.0, 0
+            current = shared.unit_bits(blocks) if want > 1 else 0
+            while found < want and tries > 0:
+                tries -= 1
+                trial = [(tid, [list(f) for f in fills]) for tid, fills in blocks]
+                if self._edit(trial, draws, wide) and self._class_of(trial) == self._target and (
+                        shared.heavy_atoms(trial) <= self._max_atoms):
+                    found += 1
+                    value = 0.0
+                    if want > 1:
+                        bits = shared.unit_bits(trial)
+                        value = -1.0 if bits == current else _tanimoto(origin, bits)
+                    if value > best_similarity:
+                        best, best_similarity = trial, value
+            if best is None:
+                break
+            blocks, done = best, done + 1
+        return blocks, done
+
     def propose(self, n: int, rng: np.random.Generator) -> list[Proposal]:
         """``n`` modified units of this class (see the module docstring)."""
         out = []
@@ -252,16 +336,10 @@ class FragmentLanguageModel:
                 k = bisect_right(self._seed_weights, draws.uniform() * self._seed_weights[-1])
                 parent, start = self._seeds[min(k, len(self._seeds) - 1)]
             blocks = [(tid, [list(f) for f in fills]) for tid, fills in start]
-            max_edits = self._settings.max_edits
-            edits, done, wide = 1 + draws.index(max_edits), 0, False
+            edits, done, wide = 1 + draws.index(self._settings.max_edits), 0, False
+            origin = shared.unit_bits(list(start)) if self._settings.near_edits > 1 else 0
             for _ in range(_RETRIES):
-                for _ in range(_TRIES * max_edits):
-                    trial = [(tid, [list(f) for f in fills]) for tid, fills in blocks]
-                    if self._edit(trial, draws, wide) and self._class_of(trial) == self._target and (
-                            shared.heavy_atoms(trial) <= self._max_atoms):
-                        blocks, done = trial, done + 1
-                        if done >= edits:
-                            break
+                blocks, done = self._apply_edits(blocks, done, edits, origin, draws, wide)
                 text = render([templates[tid] for tid, _ in blocks],
                               [[[sides[s] for s in f] for f in fills] for _, fills in blocks])
                 if hash(text) not in self._emitted:

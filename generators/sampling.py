@@ -6,6 +6,8 @@
 * :func:`side_counts`, :func:`block_counts`: how often each part occurs in the class's corpus and in all corpora;
 * :func:`seed_weights`: typical seeds of a class (summed Tanimoto similarity to the others) weigh more.
 
+How a drawn edit is chosen among others (``near_edits``) is in :mod:`polyloop.generators.language_model`.
+
 Drawing by frequency is what an n-gram does with its tokens: ``P(part) ∝ own_weight · n_class(part) + n_all(part)``
 for a part seen in the corpora, and with probability ``novel_parts`` a uniformly drawn unseen part.
 """
@@ -36,6 +38,7 @@ class Sampling:
     own_weight: float
     novel_parts: float
     near_draws: int
+    near_edits: int
     seed_density: float
     wide_novel: float
 
@@ -51,7 +54,11 @@ def sampling(polymer_class: str) -> Sampling:
     settings = Sampling(**{**merged, "edits": tuple((k, float(v)) for k, v in merged["edits"].items())})
     if abs(sum(w for _, w in settings.edits) - 1.0) > 1e-9:
         raise ValueError(f"edit probabilities of {polymer_class!r} in language_model.toml must sum to 1")
-    return replace(settings, max_edits=int(settings.max_edits), near_draws=int(settings.near_draws))
+    counts = {name: int(getattr(settings, name)) for name in ("max_edits", "near_draws", "near_edits")}
+    low = sorted(name for name, value in counts.items() if value < 1)
+    if low:
+        raise ValueError(f"{', '.join(low)} of {polymer_class!r} in language_model.toml must be at least 1")
+    return replace(settings, **counts)
 
 
 class Draws:

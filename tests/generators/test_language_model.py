@@ -91,3 +91,55 @@ def test_sampling_settings_are_data():
     assert sum(w for _, w in default.edits) == pytest.approx(1.0)
     assert [k for k, _ in default.edits] == ["block", "side", "add", "remove"]
     assert halo.novel_parts > default.novel_parts and halo.edits == default.edits
+
+
+def test_near_edits_keep_units_closer_to_their_start(model):
+    """near_edits > 1 keeps, of several drawn edits, the one whose unit is most like the start: children end up
+    measurably more similar (true Morgan Tanimoto of the whole unit) to the unit they were made from."""
+    from dataclasses import replace
+
+    from polyloop.library.fingerprints import fingerprint_matrix, tanimoto
+    from polyloop.library.repeat_unit import RepeatUnit
+
+    def mean_similarity_to_parent(near_edits: int) -> float:
+        settings = replace(sampling("polyurea"), near_edits=near_edits, chain=0.0)
+        proposals = FragmentLanguageModel(model, "polyurea", settings=settings).propose(300, np.random.default_rng(2))
+        children = fingerprint_matrix([RepeatUnit.from_smiles(p.smiles) for p in proposals])
+        parents = fingerprint_matrix([RepeatUnit.from_smiles(p.parents[0]) for p in proposals])
+        return float(np.mean([tanimoto(c, parents[i:i + 1])[0] for i, c in enumerate(children)]))
+
+    assert mean_similarity_to_parent(6) > mean_similarity_to_parent(1) + 0.02
+
+
+def test_unit_bits_hold_the_bits_of_every_part(model):
+    """unit_bits is the union of the parts' own Morgan bits; tanimoto on such ints is |x & y| / |x | y|."""
+    from polyloop.generators.language_model import _tanimoto
+
+    shared = SharedParts(model)
+    seed = model["seeds"]["polyurea"][0]["blocks"]
+    bits = shared.unit_bits(seed)
+    parts = [shared.unit_bits([(tid, [[] for _ in fills])]) for tid, fills in seed]
+    assert all(p and p & bits == p for p in parts)
+    assert shared.unit_bits([]) == 0
+    assert _tanimoto(0b1100, 0b0110) == pytest.approx(1 / 3) and _tanimoto(0, 0) == 0.0
+
+
+def test_edit_counts_below_one_are_refused(monkeypatch):
+    from polyloop.generators import sampling as module
+
+    text = module.resources.files("polyloop.generators.data").joinpath("language_model.toml").read_text()
+
+    class Data:
+        def joinpath(self, name):
+            return self
+
+        def read_text(self):
+            return text + "\n[classes.polyfoo]\nnear_edits = 0\n"
+
+    monkeypatch.setattr(module.resources, "files", lambda package: Data())
+    module.sampling.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="near_edits of 'polyfoo' in language_model.toml must be at least 1"):
+            module.sampling("polyfoo")
+    finally:
+        module.sampling.cache_clear()
