@@ -59,6 +59,7 @@ from rdkit.Chem import rdFingerprintGenerator
 
 from polyloop.generators.assembly import render
 from polyloop.generators.base import GeneratorError, Proposal
+from polyloop.generators.decoration import RingDecorations
 from polyloop.generators.composition import INERT, class_index, is_carbon_class
 from polyloop.generators.fragments import Position, Template
 from polyloop.generators.sampling import (
@@ -95,7 +96,8 @@ class SharedParts:
         self.hetero_template = [("X" in t.ends) for t in self.templates]
         self.nitrogen = [[p.element == "N" for p in t.positions] for t in self.templates]
         self.effect = [int(e) for e in model["template_effect"]]
-        self.sides = model["sides"]
+        self.sides = list(model["sides"])
+        self.model_sides = len(self.sides)  # ids from here on are ring decorations (made while sampling)
         self.side_effect = {"C": [int(e) for e in model["side_effect_c"]],
                             "N": [int(e) for e in model["side_effect_n"]]}
         self.by_ends = {ends: [i for i, t in enumerate(self.templates) if t.ends == ends]
@@ -108,6 +110,20 @@ class SharedParts:
         self.relevant_side = {h: {k: [_relevant(e, h) for e in v] for k, v in self.side_effect.items()}
                               for h in (False, True)}
         self.side_atoms = [sum(map(is_atom, tokenize(text))) for text in self.sides]
+        self.decorations = RingDecorations(self)
+
+    def add_side(self, text: str, parent: int, atoms: int, mol: Chem.Mol) -> int:
+        """Add the side group ``text`` (RDKit molecule ``mol`` of ``"*" + text``, ``atoms`` heavy atoms), a ring
+        decoration of ``parent`` with its class effects, and return its id."""
+        new = len(self.sides)
+        self.sides.append(text)
+        for element, effects in self.side_effect.items():
+            effects.append(effects[parent])
+            for hetero in (False, True):
+                self.relevant_side[hetero][element].append(self.relevant_side[hetero][element][parent])
+        self.side_atoms.append(atoms)
+        self._side_bits[new] = sum(1 << b for b in _MORGAN.GetFingerprint(mol).GetOnBits())
+        return new
 
     def similarity(self, kind: str, a: int, b: int) -> float:
         """Tanimoto similarity of two blocks (``kind`` "block") or two side groups ("side"): Morgan bits (radius 2)
@@ -201,7 +217,7 @@ class FragmentLanguageModel:
         self._sides: dict[tuple, PartPool] = {}
         for element, effects in shared.side_effect.items():
             for hetero in (False, True):
-                rel = [_relevant(e, hetero) for e in effects]
+                rel = [_relevant(e, hetero) for e in effects[:shared.model_sides]]
                 for anchor in (True, False):
                     pool = [i for i, e in enumerate(rel) if (e == target if anchor else e >= target)]
                     self._sides[element, hetero, anchor] = PartPool(pool, side_own, side_all, self._settings)
@@ -260,6 +276,17 @@ class FragmentLanguageModel:
                 if free:
                     new_fills[free[draws.index(len(free))]].append(side)
             blocks[b] = (new, new_fills)
+            return True
+        if kind == "decorate":
+            decorations = shared.decorations
+            filled = [(p, k) for p, f in enumerate(fills) for k, s in enumerate(f) if decorations.decoratable(s)]
+            if not filled:
+                return False
+            p, k = filled[draws.index(len(filled))]
+            new = decorations.decorate(fills[p][k], draws)
+            if new is None:
+                return False
+            fills[p][k] = new
             return True
         nitrogen = shared.nitrogen[tid]
         if kind in ("side", "remove"):

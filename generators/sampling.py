@@ -25,7 +25,10 @@ from itertools import accumulate
 
 import numpy as np
 
-__all__ = ["Draws", "PartPool", "Sampling", "block_counts", "sampling", "seed_weights", "side_counts"]
+__all__ = ["EDIT_KINDS", "Draws", "PartPool", "Sampling", "block_counts", "sampling", "seed_weights", "side_counts"]
+
+
+EDIT_KINDS = ("decorate", "block", "side", "add", "remove")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,10 @@ def sampling(polymer_class: str) -> Sampling:
     if unknown:
         raise ValueError(f"unknown setting(s) {sorted(unknown)} in language_model.toml")
     settings = Sampling(**{**merged, "edits": tuple((k, float(v)) for k, v in merged["edits"].items())})
+    strange = sorted({name for name, _ in settings.edits} - set(EDIT_KINDS))
+    if strange:
+        raise ValueError(f"unknown edit kind(s) {strange} of {polymer_class!r} in language_model.toml; "
+                         f"known: {', '.join(EDIT_KINDS)}")
     if abs(sum(w for _, w in settings.edits) - 1.0) > 1e-9:
         raise ValueError(f"edit probabilities of {polymer_class!r} in language_model.toml must sum to 1")
     counts = {name: int(getattr(settings, name)) for name in ("max_edits", "near_draws", "near_edits")}

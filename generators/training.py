@@ -31,7 +31,7 @@ from polyloop.library.classes import classify, polymer_classes
 from polyloop.library.errors import InvalidRepeatUnit
 from polyloop.library.parsing import parse_repeat_unit, quiet_rdkit
 
-__all__ = ["MODEL_FILE", "load_model", "train_model", "save_model"]
+__all__ = ["MODEL_FILE", "load_model", "save_model", "side_effects", "train_model"]
 
 MODEL_FILE = "fragment_model.json.gz"
 _CONTEXT = decompose("*CC*").templates[0]  # a CH2-CH2 block: the neighbour of an XX block when its effect is taken
@@ -58,6 +58,11 @@ def _nitrogen_effect(text: str) -> int:
     if _effect(f"*CC(=O)N(*)({text})") == imide:
         return imide
     return _effect(f"*CCN(*)({text})")
+
+
+def side_effects(text: str) -> tuple[int, int]:
+    """Class effects of the side group ``text`` on a main-chain carbon and on a main-chain nitrogen."""
+    return _effect(f"*CC(*)({text})"), _nitrogen_effect(text)
 
 
 def _strained(mol: Chem.Mol) -> bool:
@@ -138,8 +143,8 @@ def train_model(corpora: dict[str, list[str]], order: int = 4, novel_sides: int 
                 side_id(normal)
         ngram_stats[name] = {"drawn": drawn, "valid": valid}
     side_texts = sorted(sides, key=sides.get)
-    effect_c = [_effect(f"*CC(*)({t})") for t in side_texts]
-    effect_n = [_nitrogen_effect(t) for t in side_texts]
+    effects = [side_effects(t) for t in side_texts]
+    effect_c, effect_n = [c for c, _ in effects], [n for _, n in effects]
     seeds, seed_stats = {}, {}
     for name, entries in raw_seeds.items():
         target, kept = class_index(name), []

@@ -89,7 +89,8 @@ def test_replacements_prefer_similar_parts(model):
 def test_sampling_settings_are_data():
     default, halo = sampling("polyimide"), sampling("polyhalo_olefin")
     assert sum(w for _, w in default.edits) == pytest.approx(1.0)
-    assert [k for k, _ in default.edits] == ["block", "side", "add", "remove"]
+    assert [k for k, _ in default.edits] == ["decorate", "block", "side", "add", "remove"]
+    assert dict(default.edits)["decorate"] == 0.0 and dict(sampling("polystyrene").edits)["decorate"] == 1.0
     assert halo.novel_parts > default.novel_parts and halo.edits == default.edits
 
 

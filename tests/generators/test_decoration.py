@@ -1,0 +1,133 @@
+"""Ring decoration: a substituent put on an aromatic C-H of a side group (the language model's small edit)."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from rdkit import Chem
+
+from polyloop.generators.decoration import hydrogen_carbons, ring_substituents
+from polyloop.generators.language_model import FragmentLanguageModel, SharedParts
+from polyloop.generators.sampling import Draws, sampling
+from polyloop.generators.tokens import tokenize
+from polyloop.generators.training import load_model, side_effects
+from polyloop.library.classes import classify
+from polyloop.library.parsing import parse_repeat_unit
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+def _hydrogens(text: str) -> list[int]:
+    """RDKit's count of the aromatic carbons with one hydrogen in the side group ``text``."""
+    mol = Chem.MolFromSmiles("*" + text)
+    return [a for a in mol.GetAtoms() if a.GetSymbol() == "C" and a.GetIsAromatic() and a.GetTotalNumHs() == 1]
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("-c%50ccccc%50", 5),                      # phenyl
+    ("-c%50ccc(Cl)c(F)c%50", 3),               # 4-chloro-3-fluorophenyl
+    ("-c%50c(F)c(F)c(F)c(F)c%50F", 0),         # pentafluorophenyl
+    ("-c%50cccc%51ccccc%50%51", 7),            # 1-naphthyl
+    ("-c%50cccnc%50", 4),                      # 3-pyridyl
+    ("C(=O)OC", 0),                            # no ring
+    ("Cc%50ccccc%50", 5),                      # benzyl
+])
+def test_hydrogen_carbons_match_rdkit(text, count):
+    found = hydrogen_carbons(tokenize(text))
+    assert len(found) == count == len(_hydrogens(text))
+    assert all(tokenize(text)[i] == "c" for i in found)
+
+
+def test_hydrogen_carbons_of_the_vocabulary_match_rdkit(model):
+    """Over every side group of the trained vocabulary, the token rule finds as many C-H carbons as RDKit."""
+    for text in model["sides"]:
+        if "c" in text:
+            assert len(hydrogen_carbons(tokenize(text))) == len(_hydrogens(text)), text
+
+
+def test_decorations_parse_and_keep_their_parents_effect(model):
+    """A decorated side group is valid SMILES one substituent larger, and its class effect (on a main-chain carbon
+    and on a main-chain nitrogen) is its parent's: the substituents are inert on a ring."""
+    shared = SharedParts(model)
+    parents = [i for i in range(shared.model_sides) if shared.decorations.decoratable(i)][::25]
+    assert len(parents) > 20
+    draws = Draws(np.random.default_rng(0), 4096)
+    for parent in parents:
+        new = shared.decorations.decorate(parent, draws)
+        if new is None:  # too large
+            assert shared.side_atoms[parent] > 13
+            continue
+        text = shared.sides[new]
+        mol = Chem.MolFromSmiles("*" + text)
+        parent_atoms = Chem.MolFromSmiles("*" + shared.sides[parent]).GetNumHeavyAtoms()
+        assert mol.GetNumHeavyAtoms() == shared.side_atoms[new] > parent_atoms
+        assert side_effects(text) == (shared.side_effect["C"][parent], shared.side_effect["N"][parent]), text
+    assert len(shared.sides) > shared.model_sides
+
+
+def test_every_substituent_on_phenyl(model):
+    shared = SharedParts(model)
+    phenyl = model["sides"].index("-c%50ccccc%50")
+    seen = set()
+    draws = Draws(np.random.default_rng(1), 4096)
+    for _ in range(400):
+        seen.add(shared.sides[shared.decorations.decorate(phenyl, draws)])
+    substituted = {Chem.MolToSmiles(Chem.MolFromSmiles("*" + t)) for t in seen}
+    # 11 substituents at the ortho, meta or para position: 33 distinct molecules
+    assert len(ring_substituents()) == 11 and len(substituted) == 33
+    assert "*c1ccc(C(F)(F)F)cc1" in substituted and "*c1ccccc1F" in substituted
+
+
+def test_decorating_generator_only_substitutes_rings(model):
+    """With decorations as the only edit and no chains, every proposal is its seed with ring substituents added:
+    a valid unit of the class that holds its seed as a substructure (or the seed itself, when no ring could take
+    one more substituent within the size limits)."""
+    settings = replace(sampling("polystyrene"), chain=0.0,
+                       edits=(("decorate", 1.0), ("block", 0.0), ("side", 0.0), ("add", 0.0), ("remove", 0.0)))
+    proposals = FragmentLanguageModel(model, "polystyrene", settings=settings).propose(200, np.random.default_rng(3))
+    grown = 0
+    for p in proposals:
+        parse_repeat_unit(p.smiles)
+        assert classify(p.smiles) == "polystyrene"
+        child = Chem.MolFromSmiles(p.smiles.replace("*", "[Xe]"))
+        seed = Chem.MolFromSmiles(p.parents[0].replace("*", "[Xe]"))
+        assert child.HasSubstructMatch(seed), (p.smiles, p.parents[0])
+        grown += child.GetNumHeavyAtoms() > seed.GetNumHeavyAtoms()
+    assert grown >= 0.9 * len(proposals)
+
+
+def test_decorations_do_not_change_other_pools(model):
+    """Part pools range over the trained vocabulary only: a generator made after decorations exist draws exactly
+    as one made before."""
+    shared = SharedParts(model)
+    before = FragmentLanguageModel(model, "polyester", shared).propose(50, np.random.default_rng(4))
+    draws = Draws(np.random.default_rng(5), 4096)
+    phenyl = model["sides"].index("-c%50ccccc%50")
+    for _ in range(50):
+        shared.decorations.decorate(phenyl, draws)
+    after = FragmentLanguageModel(model, "polyester", shared).propose(50, np.random.default_rng(4))
+    assert before == after
+
+
+def test_unknown_edit_kind_is_refused(monkeypatch):
+    from polyloop.generators import sampling as module
+
+    text = module.resources.files("polyloop.generators.data").joinpath("language_model.toml").read_text()
+
+    class Data:
+        def joinpath(self, name):
+            return self
+
+        def read_text(self):
+            return text + "\n[classes.polyfoo]\nedits = { twist = 1.0 }\n"
+
+    monkeypatch.setattr(module.resources, "files", lambda package: Data())
+    module.sampling.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"unknown edit kind\(s\) \['twist'\].*known: decorate"):
+            sampling("polyfoo")
+    finally:
+        module.sampling.cache_clear()
