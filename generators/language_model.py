@@ -59,8 +59,8 @@ from rdkit.Chem import rdFingerprintGenerator
 
 from polyloop.generators.assembly import render
 from polyloop.generators.base import GeneratorError, Proposal
-from polyloop.generators.decoration import RingDecorations
 from polyloop.generators.composition import INERT, class_index, is_carbon_class
+from polyloop.generators.decoration import RingDecorations
 from polyloop.generators.fragments import Position, Template
 from polyloop.generators.sampling import (
     Draws,
