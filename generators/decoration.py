@@ -83,6 +83,9 @@ class RingDecorations:
         self._slots: dict[int, tuple[list[str], list[int]]] = {}
         self._made: dict[tuple[int, int, int], int | None] = {}
         self._by_text: dict[str, int] = {}
+        # the substituents' side-group ids: the ``substitute`` edit puts one on a free main-chain carbon
+        known = {text: i for i, text in enumerate(shared.sides)}
+        self.substituent_sides = [known[s] for s in self._substituents if s in known]
 
     def decoratable(self, side: int) -> bool:
         """True if the side group ``side`` has an aromatic C–H to decorate."""

@@ -308,11 +308,15 @@ class FragmentLanguageModel:
             fills[p][k] = pick
             return True
         free = [p for p, position in enumerate(template.positions)
-                if len(fills[p]) - position.required < position.capacity]
+                if len(fills[p]) - position.required < position.capacity and not (kind == "substitute" and nitrogen[p])]
         if not free or sum(len(f) for _, block_fills in blocks for f in block_fills) >= self._max_sides:
             return False
         p = free[draws.index(len(free))]
-        pick = self._pick_side(nitrogen[p], hetero, False, draws, wide)
+        if kind == "substitute":  # a small substituent (data/ring_substituents.toml) in place of a hydrogen
+            substituents = shared.decorations.substituent_sides
+            pick = substituents[draws.index(len(substituents))]
+        else:
+            pick = self._pick_side(nitrogen[p], hetero, False, draws, wide)
         if pick is None:
             return False
         fills[p].append(pick)

@@ -73,11 +73,11 @@ def test_every_substituent_on_phenyl(model):
     phenyl = model["sides"].index("-c%50ccccc%50")
     seen = set()
     draws = Draws(np.random.default_rng(1), 4096)
-    for _ in range(400):
+    for _ in range(1500):
         seen.add(shared.sides[shared.decorations.decorate(phenyl, draws)])
     substituted = {Chem.MolToSmiles(Chem.MolFromSmiles("*" + t)) for t in seen}
-    # 11 substituents at the ortho, meta or para position: 33 distinct molecules
-    assert len(ring_substituents()) == 11 and len(substituted) == 33
+    # 19 substituents at the ortho, meta or para position: 57 distinct molecules
+    assert len(ring_substituents()) == 19 and len(substituted) == 57
     assert "*c1ccc(C(F)(F)F)cc1" in substituted and "*c1ccccc1F" in substituted
 
 
@@ -131,3 +131,33 @@ def test_unknown_edit_kind_is_refused(monkeypatch):
             sampling("polyfoo")
     finally:
         module.sampling.cache_clear()
+
+
+def _gained_groups(child: Chem.Mol, seed: Chem.Mol, allowed: set[str]) -> bool:
+    """True if, for some match of ``seed`` in ``child``, every group of atoms the seed does not cover is one of
+    ``allowed`` (canonical SMILES)."""
+    for match in child.GetSubstructMatches(seed, uniquify=False, maxMatches=200):
+        rest = Chem.RWMol(child)
+        for index in sorted(match, reverse=True):
+            rest.RemoveAtom(index)
+        groups = Chem.MolToSmiles(rest.GetMol()).split(".") if rest.GetNumAtoms() else []
+        if all(Chem.CanonSmiles(g) in allowed for g in groups):
+            return True
+    return False
+
+
+def test_substitute_edit_puts_small_groups_on_main_chain_carbons(model):
+    """The ``substitute`` edit adds one of the ring substituents in place of a main-chain carbon's hydrogen: each
+    proposal is its seed plus groups of the list."""
+    settings = replace(sampling("polyphenylene"), chain=0.0, max_edits=1,
+                       edits=(("substitute", 1.0), ("decorate", 0.0), ("remove", 0.0)))
+    proposals = FragmentLanguageModel(model, "polyphenylene", settings=settings).propose(150, np.random.default_rng(6))
+    allowed = {Chem.CanonSmiles(s) for s in ring_substituents()}
+    grown = 0
+    for p in proposals:
+        assert classify(p.smiles) == "polyphenylene"
+        child = Chem.MolFromSmiles(p.smiles.replace("*", "[Xe]"))
+        seed = Chem.MolFromSmiles(p.parents[0].replace("*", "[Xe]"))
+        assert _gained_groups(child, seed, allowed), (p.smiles, p.parents[0])
+        grown += child.GetNumHeavyAtoms() > seed.GetNumHeavyAtoms()
+    assert grown >= 0.9 * len(proposals)
