@@ -112,25 +112,10 @@ def test_decorations_do_not_change_other_pools(model):
     assert before == after
 
 
-def test_unknown_edit_kind_is_refused(monkeypatch):
-    from polyloop.generators import sampling as module
-
-    text = module.resources.files("polyloop.generators.data").joinpath("language_model.toml").read_text()
-
-    class Data:
-        def joinpath(self, name):
-            return self
-
-        def read_text(self):
-            return text + "\n[classes.polyfoo]\nedits = { twist = 1.0 }\n"
-
-    monkeypatch.setattr(module.resources, "files", lambda package: Data())
-    module.sampling.cache_clear()
-    try:
-        with pytest.raises(ValueError, match=r"unknown edit kind\(s\) \['twist'\].*known: decorate"):
-            sampling("polyfoo")
-    finally:
-        module.sampling.cache_clear()
+def test_unknown_edit_kind_is_refused(sampling_with):
+    read = sampling_with("[classes.polyfoo]\nedits = { twist = 1.0 }")
+    with pytest.raises(ValueError, match=r"unknown edit kind\(s\) \['twist'\].*known: decorate"):
+        read("polyfoo")
 
 
 def _gained_groups(child: Chem.Mol, seed: Chem.Mol, allowed: set[str]) -> bool:

@@ -125,22 +125,7 @@ def test_unit_bits_hold_the_bits_of_every_part(model):
     assert _tanimoto(0b1100, 0b0110) == pytest.approx(1 / 3) and _tanimoto(0, 0) == 0.0
 
 
-def test_edit_counts_below_one_are_refused(monkeypatch):
-    from polyloop.generators import sampling as module
-
-    text = module.resources.files("polyloop.generators.data").joinpath("language_model.toml").read_text()
-
-    class Data:
-        def joinpath(self, name):
-            return self
-
-        def read_text(self):
-            return text + "\n[classes.polyfoo]\nnear_edits = 0\n"
-
-    monkeypatch.setattr(module.resources, "files", lambda package: Data())
-    module.sampling.cache_clear()
-    try:
-        with pytest.raises(ValueError, match="near_edits of 'polyfoo' in language_model.toml must be at least 1"):
-            module.sampling("polyfoo")
-    finally:
-        module.sampling.cache_clear()
+def test_edit_counts_below_one_are_refused(sampling_with):
+    read = sampling_with("[classes.polyfoo]\nnear_edits = 0")
+    with pytest.raises(ValueError, match="near_edits of 'polyfoo' in language_model.toml must be at least 1"):
+        read("polyfoo")
