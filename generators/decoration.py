@@ -54,11 +54,8 @@ def hydrogen_carbons(tokens: list[str]) -> list[int]:
     for i, token in enumerate(tokens):
         if token != "c":
             continue
-        bonds, j, depth = 1, i + 1, 0
-        while j < len(tokens) and (is_ring_label(tokens[j]) or tokens[j] in BONDS and j + 1 < len(tokens)
-                                   and is_ring_label(tokens[j + 1])):
-            bonds += is_ring_label(tokens[j])
-            j += 1
+        j = _past_labels(tokens, i)
+        bonds = 1 + sum(map(is_ring_label, tokens[i + 1:j]))
         while j < len(tokens) and tokens[j] == "(":  # branches at this atom
             bonds += 1
             depth = 1
@@ -71,6 +68,15 @@ def hydrogen_carbons(tokens: list[str]) -> list[int]:
         if bonds == 2:
             out.append(i)
     return out
+
+
+def _past_labels(tokens: list[str], atom: int) -> int:
+    """Index of the first token after the atom at ``atom`` and its ring-bond labels (with their bond symbols)."""
+    j = atom + 1
+    while j < len(tokens) and (is_ring_label(tokens[j]) or tokens[j] in BONDS and j + 1 < len(tokens)
+                               and is_ring_label(tokens[j + 1])):
+        j += 1
+    return j
 
 
 class RingDecorations:
@@ -115,10 +121,7 @@ class RingDecorations:
         atoms = shared.side_atoms[side] + self._sub_atoms[sub]
         if atoms > _MAX_SIDE_ATOMS:
             return None
-        end = at + 1
-        while end < len(tokens) and (is_ring_label(tokens[end]) or tokens[end] in BONDS and end + 1 < len(tokens)
-                                     and is_ring_label(tokens[end + 1])):
-            end += 1
+        end = _past_labels(tokens, at)
         text = "".join(tokens[:end]) + "(" + self._substituents[sub] + ")" + "".join(tokens[end:])
         known = self._by_text.get(text)
         if known is not None:

@@ -122,7 +122,7 @@ class SharedParts:
             for hetero in (False, True):
                 self.relevant_side[hetero][element].append(self.relevant_side[hetero][element][parent])
         self.side_atoms.append(atoms)
-        self._side_bits[new] = sum(1 << b for b in _MORGAN.GetFingerprint(mol).GetOnBits())
+        self._side_bits[new] = _morgan_int(mol)
         return new
 
     def similarity(self, kind: str, a: int, b: int) -> float:
@@ -153,7 +153,7 @@ class SharedParts:
             text = "".join(self.templates[part].pieces) if kind == "block" else "*" + self.sides[part]
             with quiet_rdkit():
                 mol = Chem.MolFromSmiles(text)
-            bits = 0 if mol is None else sum(1 << b for b in _MORGAN.GetFingerprint(mol).GetOnBits())
+            bits = 0 if mol is None else _morgan_int(mol)
             cache[part] = bits
         return bits
 
@@ -167,6 +167,11 @@ class SharedParts:
                 for s in f:
                     total += side_atoms[s]
         return total
+
+
+def _morgan_int(mol: Chem.Mol) -> int:
+    """The Morgan bits (radius 2, 2048) of ``mol`` as one int, bit ``b`` set for each on-bit ``b``."""
+    return sum(1 << b for b in _MORGAN.GetFingerprint(mol).GetOnBits())
 
 
 def _tanimoto(x: int, y: int) -> float:

@@ -66,6 +66,7 @@ from polyloop.library.parsing import (
     Connection,
     connection_atoms,
     has_stereo,
+    heteroatom_indices,
     parse_repeat_unit,
     quiet_rdkit,
     star_indices,
@@ -76,7 +77,6 @@ __all__ = ["canonical_form", "canonical_smiles", "cut_bonds", "cyclic_shifts", "
 
 _FORMULA_TERM = re.compile(r"([A-Z][a-z]?|\*)(\d*)")
 _LINK = 1  # atom-map number used to mark stars that molzip should join
-_NOT_CARBON = Chem.MolFromSmarts("[!#6;!#0]")  # heteroatoms (the stars are not bonded into the closed period)
 
 
 def cut_bonds(mol: Chem.Mol, connection: Connection | None = None) -> list[int]:
@@ -320,7 +320,7 @@ def _cut_at_lowest_ranks(mol: Chem.Mol, connection: Connection, bonds: list[int]
     closed.AddBond(connection.tail_atom, connection.head_atom, single)
     closed.UpdatePropertyCache(strict=False)  # the edits reset the cached valences; every atom keeps its own
     ranks = Chem.CanonicalRankAtoms(closed, breakTies=True)
-    hetero = {i for (i,) in mol.GetSubstructMatches(_NOT_CARBON, uniquify=False, maxMatches=1_000_000)}
+    hetero = set(heteroatom_indices(mol))
 
     def preference(pair: tuple[int, int]) -> tuple[bool, int, int]:
         a, b = pair

@@ -21,6 +21,7 @@ from importlib import resources
 from rdkit import Chem
 
 from polyloop.library.oligomer import CappedChain, capped_chain
+from polyloop.library.parsing import heteroatom_indices
 from polyloop.library.repeat_unit import RepeatUnit
 
 __all__ = ["PolymerClass", "class_by_id", "classify", "main_chain", "polymer_classes", "required_element",
@@ -157,15 +158,11 @@ def _roles(patterns: tuple[str, ...]) -> tuple[tuple[Chem.Mol, tuple[int, ...], 
     return tuple(out)
 
 
-_NOT_CARBON = Chem.MolFromSmarts("[!#6;!#0]")
-
-
 def _elements(trimer: Chem.Mol, on_chain: frozenset[int], middle: frozenset[int]) -> tuple[frozenset[int],
                                                                                           frozenset[int]]:
     """The elements on the main chain of ``trimer`` and those of one unit (its middle copy). The few atoms that are
     not carbon are found by one SMARTS search; reading every atom from Python would cost more than the matching."""
-    others = [i for (i,) in trimer.GetSubstructMatches(_NOT_CARBON, uniquify=False, maxMatches=1_000_000)
-              if i in middle]
+    others = [i for i in heteroatom_indices(trimer) if i in middle]
     element = {i: trimer.GetAtomWithIdx(i).GetAtomicNum() for i in others}
     carbon = {6} if len(middle) > len(others) else set()
     chain_carbon = {6} if any(i not in element for i in on_chain) else set()

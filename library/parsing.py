@@ -36,6 +36,7 @@ __all__ = [
     "Connection",
     "connection_atoms",
     "has_stereo",
+    "heteroatom_indices",
     "parse_repeat_unit",
     "quiet_rdkit",
     "star_indices",
@@ -83,6 +84,7 @@ def quiet_rdkit() -> Iterator[None]:
 
 
 _STAR = Chem.MolFromSmarts("[#0]")
+_NOT_CARBON = Chem.MolFromSmarts("[!#6;!#0]")
 _RADICAL = rdqueries.NumRadicalElectronsGreaterQueryAtom(0)  # atoms with radical electrons (a C++-side filter)
 
 
@@ -92,6 +94,12 @@ def star_indices(mol: Chem.Mol) -> list[int]:
     A SMARTS match, several times faster than iterating over the atoms in Python.
     """
     return [i for (i,) in mol.GetSubstructMatches(_STAR, uniquify=False, maxMatches=1_000_000)]
+
+
+def heteroatom_indices(mol: Chem.Mol) -> list[int]:
+    """Indices of the atoms of ``mol`` that are neither carbon nor ``*``, in index order (one SMARTS match, like
+    :func:`star_indices`)."""
+    return [i for (i,) in mol.GetSubstructMatches(_NOT_CARBON, uniquify=False, maxMatches=1_000_000)]
 
 
 def _stars(mol: Chem.Mol) -> list[Chem.Atom]:
@@ -202,7 +210,7 @@ def _check_composition(mol: Chem.Mol, smiles: str) -> None:
     charge = Chem.GetFormalCharge(mol)
     if charge != 0:
         raise InvalidRepeatUnit(f"repeat unit must be neutral, net formal charge is {charge:+d} in {smiles!r}")
-    with_radicals = mol.GetAtomsMatchingQuery(_RADICAL)
+    with_radicals = mol.GetAtomsMatchingQuery(_RADICAL)  # iterating even an empty match costs ~8 µs; len() ~1 µs
     radicals = sum(atom.GetNumRadicalElectrons() for atom in with_radicals) if len(with_radicals) else 0
     if radicals:
         raise InvalidRepeatUnit(f"repeat unit has {radicals} radical electron(s) in {smiles!r}")
