@@ -62,11 +62,11 @@ from rdkit import Chem
 from rdkit.Chem import rdMolDescriptors
 
 from polyloop.library.parsing import (
-    _NO_STEREO_MARKS,
     Connection,
     connection_atoms,
     has_stereo,
     heteroatom_indices,
+    mark_without_stereo,
     parse_repeat_unit,
     quiet_rdkit,
     star_indices,
@@ -300,7 +300,7 @@ def _written(unit: Chem.Mol, edited: bool) -> tuple[str, Chem.Mol]:
     if edited:
         ordered.UpdatePropertyCache(strict=False)
         Chem.GetSymmSSSR(ordered)  # the ring information a sanitizing parse leaves
-    ordered.SetBoolProp(_NO_STEREO_MARKS, True)
+    mark_without_stereo(ordered)
     return smiles, ordered
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "connection_atoms",
     "has_stereo",
     "heteroatom_indices",
+    "mark_without_stereo",
     "parse_repeat_unit",
     "quiet_rdkit",
     "star_indices",
@@ -107,6 +108,11 @@ def _stars(mol: Chem.Mol) -> list[Chem.Atom]:
 
 
 _NO_STEREO_MARKS = "_polyloop_no_stereo_marks"  # set by parse_repeat_unit on units read from a SMILES without any
+
+
+def mark_without_stereo(mol: Chem.Mol) -> None:
+    """Record on ``mol`` that it has no stereo marks (so :func:`has_stereo` answers without reading its atoms)."""
+    mol.SetBoolProp(_NO_STEREO_MARKS, True)
 
 
 def has_stereo(mol: Chem.Mol) -> bool:
@@ -229,5 +235,5 @@ def parse_repeat_unit(smiles: str) -> Chem.Mol:
         star.SetIsotope(0)
         star.SetNoImplicit(True)
     if not any(mark in smiles for mark in "@/\\"):
-        mol.SetBoolProp(_NO_STEREO_MARKS, True)
+        mark_without_stereo(mol)
     return mol
