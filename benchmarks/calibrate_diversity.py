@@ -15,7 +15,9 @@ own code and reports, for the class:
   sampling_us        CPU microseconds per proposal of the language model alone (20,000 proposals, no validation)
   settings           the class's sampling settings used (the TOML's, with the overrides)
 
-Usage: .venv/bin/python benchmarks/calibrate_diversity.py polystyrene [--size 84669] [--seed 0]
+``--size`` defaults to the class's target in the full build (its share of 1,778,039 by the class mix).
+
+Usage: .venv/bin/python benchmarks/calibrate_diversity.py polystyrene [--size N] [--seed 0]
            [--set chain=0.3 --set max_edits=2 ...] [--name calibrate_diversity-polystyrene]
 """
 
@@ -37,7 +39,9 @@ from polyloop.generators.language_model import FragmentLanguageModel, SharedPart
 from polyloop.generators.registry import class_generators
 from polyloop.generators.sampling import Sampling, sampling
 from polyloop.generators.training import load_model
-from polyloop.library.build import build_library
+from polyloop.library.build import build_library, class_targets
+from polyloop.library.build import settings as build_settings
+from polyloop.library.classes import polymer_classes
 from polyloop.library.stats import library_stats
 
 
@@ -65,6 +69,12 @@ def source(settings: Sampling, classes: list[str]) -> dict:
 def _parts() -> tuple[dict, SharedParts]:
     model = load_model()
     return model, SharedParts(model)
+
+
+def full_build_target(polymer_class: str, size: int = 1_778_039) -> int:
+    """The class's target in a build of ``size`` units over every class, split by the class mix."""
+    names = [c.name for c in polymer_classes()]
+    return class_targets(size, names, build_settings().weights)[polymer_class]
 
 
 def sampling_speed(polymer_class: str, settings: Sampling, n: int = 20_000) -> float:
@@ -104,7 +114,7 @@ def calibrate(polymer_class: str, size: int, seed: int, overrides: dict) -> dict
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("polymer_class")
-    parser.add_argument("--size", type=int, default=84669)
+    parser.add_argument("--size", type=int, default=None, help="units (default: the class's full-build target)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a setting (Python literal value), e.g. --set chain=0.3")
@@ -114,7 +124,8 @@ def main() -> None:
     for item in args.set:
         key, _, value = item.partition("=")
         overrides[key.strip()] = ast.literal_eval(value.strip())
-    figures = calibrate(args.polymer_class, args.size, args.seed, overrides)
+    size = args.size or full_build_target(args.polymer_class)
+    figures = calibrate(args.polymer_class, size, args.seed, overrides)
     report(args.name or f"calibrate_diversity-{args.polymer_class}", figures)
 
 

@@ -1,4 +1,4 @@
-"""Training corpora per class: PI1070's real repeat units, hand-written commercial polymers, and rule products.
+"""Training corpora per class: PI1070's real repeat units, hand-written real polymers, and rule products.
 
 Every unit is filed under the class :func:`polyloop.library.classes.classify` gives it (the project's definition of
 a class), so a generator trained on a class's corpus learns from units of that class only. Stereo marks are dropped
@@ -31,7 +31,8 @@ def strip_stereo(smiles: str) -> str:
 
 @cache
 def commercial_polymers() -> pd.DataFrame:
-    """The hand-written list of common commercial polymers (columns name, smiles, polymer_class)."""
+    """The hand-written list of real polymers, common commercial ones and well-documented families such as
+    Allcock's polyphosphazenes (columns name, smiles, polymer_class)."""
     source = resources.files("polyloop.generators.data").joinpath("commercial_polymers.csv")
     with resources.as_file(source) as path:
         return pd.read_csv(path)

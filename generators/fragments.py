@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from rdkit import Chem
 
 from polyloop.generators.tokens import BONDS, is_atom, is_ring_label, ring_label, tokenize
+from polyloop.library.canonical import cut_bonds, shift
 from polyloop.library.parsing import connection_atoms, parse_repeat_unit
 
 __all__ = ["Decomposition", "Position", "Template", "block_template", "decompose", "side_group_text"]
@@ -122,9 +123,26 @@ def _dummy(rw: Chem.RWMol, partner: int, role: str) -> int:
     return index
 
 
+def _cut_between_blocks(mol: Chem.Mol) -> Chem.Mol:
+    """The unit cut, if it is not already, where two of its blocks meet: at the first C-type/X-type main-chain bond.
+
+    A unit may be written cut anywhere along its period (the canonical form cuts next to a heteroatom, which can fall
+    inside a linkage: ``*OC(=O)CCC(*)=O``). Blocks never span the cut, so a cut inside a linkage or a carbon segment
+    would split it into two blocks; cutting at a block boundary gives the same blocks however the unit was written.
+    A unit with no such bond (``*O[Si](C)(C)*``, ``*CC*``) is one block around its period and is kept as it is."""
+    conn = connection_atoms(mol)
+    if _is_x_type(mol.GetAtomWithIdx(conn.head_atom)) != _is_x_type(mol.GetAtomWithIdx(conn.tail_atom)):
+        return mol
+    for index in cut_bonds(mol, conn):
+        bond = mol.GetBondWithIdx(index)
+        if _is_x_type(bond.GetBeginAtom()) != _is_x_type(bond.GetEndAtom()):
+            return shift(mol, index, conn)
+    return mol
+
+
 def decompose(smiles: str) -> Decomposition:
-    """Blocks and side groups of the repeat unit ``smiles`` (see the module docstring)."""
-    mol = parse_repeat_unit(smiles)
+    """Blocks and side groups of the repeat unit ``smiles`` (see the module docstring), cut at a block boundary."""
+    mol = _cut_between_blocks(parse_repeat_unit(smiles))
     conn = connection_atoms(mol)
     path = [conn.head_atom] if conn.head_atom == conn.tail_atom else list(
         Chem.GetShortestPath(mol, conn.head_atom, conn.tail_atom))

@@ -34,7 +34,10 @@ Design (why it meets raw validity and class fidelity without filtering its outpu
   of this generator's earlier proposals (a modification chain, as in iQSPR's sequential sampling), and applies 1 to
   ``max_edits`` edits:
   replace a block by one with the same end types (its side groups move to the new block), replace, add or remove a
-  side group. Parts that carry the class's defining linkage (effect equal to the class) are only replaced by parts
+  side group, or a small substitution (:mod:`polyloop.generators.decoration`: ``decorate`` a side group's ring,
+  ``substitute`` on a main-chain carbon, or ``variant``: a side group redrawn by frequency, not by similarity, and
+  ring-decorated once if it can be; polyphosphazenes, whose units are two groups on the P=N backbone, edit only
+  so). Parts that carry the class's defining linkage (effect equal to the class) are only replaced by parts
   with the same effect; other parts by parts whose effect cannot take precedence. An edit whose composed class is
   not the generator's class is dropped and another drawn (a fragment-level resample, never a whole-string
   rejection), up to ``_TRIES`` draws per edit.
@@ -294,7 +297,7 @@ class FragmentLanguageModel:
             fills[p][k] = new
             return True
         nitrogen = shared.nitrogen[tid]
-        if kind in ("side", "remove"):
+        if kind in ("side", "remove", "variant"):
             filled = [(p, k) for p, f in enumerate(fills) for k in range(len(f))]
             if not filled:
                 return False
@@ -307,8 +310,13 @@ class FragmentLanguageModel:
             table = shared.side_effect["N" if nitrogen[p] else "C"]
             old = fills[p][k]
             pool = self._sides["N" if nitrogen[p] else "C", hetero, _relevant(table[old], hetero) == self._target]
-            pick = pool.pick_near(draws, old, lambda a, b: shared.similarity("side", a, b), wide)
-            if pick is None:
+            if kind == "variant":  # a part of the vocabulary, ring-decorated once if it can be
+                pick = pool.pick(draws, wide)
+                if pick is not None and shared.decorations.decoratable(pick):
+                    pick = shared.decorations.decorate(pick, draws)
+            else:
+                pick = pool.pick_near(draws, old, lambda a, b: shared.similarity("side", a, b), wide)
+            if pick is None or pick == old:
                 return False
             fills[p][k] = pick
             return True

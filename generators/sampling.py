@@ -28,7 +28,7 @@ import numpy as np
 __all__ = ["EDIT_KINDS", "Draws", "PartPool", "Sampling", "block_counts", "sampling", "seed_weights", "side_counts"]
 
 
-EDIT_KINDS = ("decorate", "substitute", "block", "side", "add", "remove")
+EDIT_KINDS = ("decorate", "substitute", "variant", "block", "side", "add", "remove")
 
 
 @dataclass(frozen=True)

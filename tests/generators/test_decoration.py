@@ -118,15 +118,22 @@ def test_unknown_edit_kind_is_refused(sampling_with):
         read("polyfoo")
 
 
+def _leftover(child: Chem.Mol, match: tuple[int, ...]) -> tuple[list[str], set[int]]:
+    """The groups of ``child`` outside the atoms ``match`` (SMILES), and the matched atoms they are bonded to."""
+    rest = Chem.RWMol(child)
+    for index in sorted(match, reverse=True):
+        rest.RemoveAtom(index)
+    groups = Chem.MolToSmiles(rest.GetMol()).split(".") if rest.GetNumAtoms() else []
+    hosts = {n.GetIdx() for i in set(range(child.GetNumAtoms())) - set(match)
+             for n in child.GetAtomWithIdx(i).GetNeighbors() if n.GetIdx() in match}
+    return groups, hosts
+
+
 def _gained_groups(child: Chem.Mol, seed: Chem.Mol, allowed: set[str]) -> bool:
     """True if, for some match of ``seed`` in ``child``, every group of atoms the seed does not cover is one of
     ``allowed`` (canonical SMILES)."""
     for match in child.GetSubstructMatches(seed, uniquify=False, maxMatches=200):
-        rest = Chem.RWMol(child)
-        for index in sorted(match, reverse=True):
-            rest.RemoveAtom(index)
-        groups = Chem.MolToSmiles(rest.GetMol()).split(".") if rest.GetNumAtoms() else []
-        if all(Chem.CanonSmiles(g) in allowed for g in groups):
+        if all(Chem.CanonSmiles(g) in allowed for g in _leftover(child, match)[0]):
             return True
     return False
 
@@ -146,3 +153,52 @@ def test_substitute_edit_puts_small_groups_on_main_chain_carbons(model):
         assert _gained_groups(child, seed, allowed), (p.smiles, p.parents[0])
         grown += child.GetNumHeavyAtoms() > seed.GetNumHeavyAtoms()
     assert grown >= 0.9 * len(proposals)
+
+
+def _phosphorus_groups(smiles: str) -> list[Chem.Mol]:
+    """The two groups on the phosphorus of a polyphosphazene unit, each with [Xe] at its attachment."""
+    mol = Chem.MolFromSmiles(smiles)
+    phosphorus = next(a for a in mol.GetAtoms() if a.GetSymbol() == "P")
+    bonds = [mol.GetBondBetweenAtoms(phosphorus.GetIdx(), n.GetIdx()) for n in phosphorus.GetNeighbors()
+             if n.GetAtomicNum() and not any(m.GetAtomicNum() == 0 for m in n.GetNeighbors())]  # not the backbone
+    bonds = [b.GetIdx() for b in bonds if b.GetBondType() == Chem.BondType.SINGLE]
+    pieces = Chem.GetMolFrags(Chem.FragmentOnBonds(mol, bonds, dummyLabels=[(0, 0)] * len(bonds)), asMols=True)
+    groups = [p for p in pieces if not any(a.GetSymbol() == "P" for a in p.GetAtoms())]
+    return [Chem.MolFromSmiles(Chem.MolToSmiles(g).replace("*", "[Xe]")) for g in groups]
+
+
+def _one_gained_group(child: Chem.Mol, parent: Chem.Mol, allowed: set[str]) -> bool:
+    """True if ``child`` is ``parent`` with one group of ``allowed`` (canonical SMILES) on an aromatic carbon."""
+    for match in child.GetSubstructMatches(parent, uniquify=False, maxMatches=200):
+        groups, hosts = _leftover(child, match)
+        piece = Chem.MolFromSmiles(groups[0]) if len(groups) == 1 else None  # None: part of a ring left over
+        if piece is not None and Chem.MolToSmiles(piece) in allowed and all(
+                child.GetAtomWithIdx(h).GetIsAromatic() for h in hosts):
+            return True
+    return False
+
+
+def test_variant_edit_draws_own_groups_decorated_at_most_once(model):
+    """Polyphosphazene samples by ``variant`` edits only: nearly every group on phosphorus is one of the class's own
+    groups (from its corpus), or one of them with one ring substituent on an aromatic carbon; the rest (a few per
+    hundred) are parts of other corpora, drawn by their small frequency weight or after a repeat."""
+    own = {Chem.MolToSmiles(g) for seed in model["seeds"]["polyphosphazene"]
+           for g in _phosphorus_groups(seed["smiles"])}
+    assert len(own) >= 30
+    own_mols = [Chem.MolFromSmiles(s) for s in own]
+    allowed = {Chem.CanonSmiles(s) for s in ring_substituents()}
+    proposals = FragmentLanguageModel(model, "polyphosphazene").propose(300, np.random.default_rng(7))
+    kinds = {"own": 0, "decorated": 0, "other": 0}
+    for p in proposals:
+        assert classify(p.smiles) == "polyphosphazene"
+        groups = _phosphorus_groups(p.smiles)
+        assert len(groups) == 2, p.smiles
+        for group in groups:
+            if Chem.MolToSmiles(group) in own:
+                kinds["own"] += 1
+            elif any(_one_gained_group(group, parent, allowed) for parent in own_mols):
+                kinds["decorated"] += 1
+            else:
+                kinds["other"] += 1
+    assert kinds["decorated"] >= 0.3 * len(proposals), kinds
+    assert kinds["other"] <= 0.03 * 2 * len(proposals), kinds

@@ -17,8 +17,32 @@ def test_round_trip_on_pi1070(pi1070):
 def test_pet_blocks():
     parts = decompose("*OCCOC(=O)c1ccc(cc1)C(=O)*")
     ends = sorted(t.ends for t in parts.templates)
-    assert ends == ["CC", "CC", "XX", "XX", "XX"]  # O, CC, OC(=O), phenylene, C(=O)
+    assert ends == ["CC", "CC", "XX", "XX"]  # CC, OC(=O), phenylene, C(=O)O: the ester cut by the "*" is whole
     assert sum(len(t.positions) for t in parts.templates) == 12
+
+
+@pytest.mark.parametrize("smiles", [
+    "*OCCOC(=O)c1ccc(cc1)C(=O)*",          # PET, cut inside an ester
+    "*OC(=O)CCCCC(*)=O",                   # an anhydride cut inside its linkage
+    "*NC(=O)CCCCC(=O)NCCCCCC*",            # nylon-6,6 cut inside an amide
+    "*CC(C)(C(=O)OC)*",                    # PMMA: one carbon segment
+])
+def test_blocks_do_not_depend_on_where_the_unit_is_cut(smiles):
+    """Every cyclic shift of a unit gives the same blocks (in a rotated order), so no linkage is split in two."""
+    from rdkit import Chem
+
+    from polyloop.library.canonical import cyclic_shifts
+    from polyloop.library.parsing import parse_repeat_unit
+
+    def blocks(text):
+        parts = decompose(text)
+        return sorted("".join(t.pieces) + repr(sorted(map(sorted, f))) for t, f in zip(parts.templates, parts.fills))
+
+    expected = blocks(smiles)
+    shifts = [Chem.MolToSmiles(m) for m in cyclic_shifts(parse_repeat_unit(smiles))]
+    assert len(shifts) >= 2 or smiles.startswith("*CC(C)")
+    for text in shifts:
+        assert blocks(text) == expected, text
 
 
 def test_side_groups_are_cut_and_required_slots_kept():

@@ -1,5 +1,7 @@
 """Training on a tiny corpus: seeds, effects, n-gram statistics, and a file round trip."""
 
+import pytest
+
 from polyloop.generators.composition import class_index
 from polyloop.generators.training import load_model, save_model, train_model
 
@@ -21,3 +23,23 @@ def test_train_small_model(tmp_path):
     path = tmp_path / "model.json.gz"
     save_model(model, path)
     assert load_model(path) == model
+
+
+def test_bundled_model_keeps_nearly_every_corpus_unit_as_a_seed():
+    """The bundled model's seeds are its corpus units whose blocks compose to their class: at least 98 % of each
+    class (units cut inside a linkage would lose most polyesters, polycarbonates and polyanhydrides)."""
+    stats = load_model()["stats"]["seeds"]
+    for name, counts in stats.items():
+        assert counts["seeds"] >= 0.98 * counts["corpus"], (name, counts)
+    assert stats["polyphosphazene"]["seeds"] >= 40
+
+
+@pytest.mark.slow
+def test_retraining_reproduces_the_bundled_model():
+    """``polyloop generators train`` on the current corpora gives exactly the bundled model file's content, so the
+    bundled model is what the code and data in the repository make."""
+    import json
+
+    from polyloop.generators.corpus import class_corpora
+
+    assert json.loads(json.dumps(train_model(class_corpora(seed=0), seed=0))) == load_model()

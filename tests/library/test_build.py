@@ -20,7 +20,7 @@ from polyloop.library.store import count_rows, part_path, read_manifest, read_ta
 sys.path.insert(0, str(Path(__file__).parent))  # so that spawned workers can import the test generators
 from build_generators import CHARGED, HUGE, INVALID, WRONG_CLASS, known_source, list_source  # noqa: E402
 
-RULES = replace(settings(), chunk_size=16)  # several chunks per class
+RULES = replace(settings(), chunk_size=16, weights={})  # several chunks per class; an even mix
 CLASSES = ["polyolefin", "polyether", "polyester"]
 
 
@@ -41,6 +41,16 @@ def test_class_targets_split_by_largest_remainder() -> None:
     assert sum(class_targets(1_778_039, [str(i) for i in range(21)]).values()) == 1_778_039
     with pytest.raises(BuildError, match="cannot split size"):
         class_targets(10, ["a"], {"a": 0.0})
+
+
+def test_bundled_mix_gives_every_class_at_least_one_percent() -> None:
+    from polyloop.library.classes import polymer_classes
+
+    names = [c.name for c in polymer_classes()]
+    targets = class_targets(1_778_039, names, settings().weights)
+    assert sum(targets.values()) == 1_778_039 and len(targets) >= 20
+    assert min(targets.values()) >= 0.01 * 1_778_039
+    assert targets["polyphosphazene"] < targets["polyimide"] < targets["polyether"]
 
 
 def test_library_has_the_size_and_mix(library) -> None:

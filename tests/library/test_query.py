@@ -20,7 +20,7 @@ from build_generators import known_source  # noqa: E402
 def library(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("query") / "lib"
     build_library(out, 90, known_source, ["polyolefin", "polyether", "polyester"], seed=4,
-                  build_settings=replace(settings(), chunk_size=32))
+                  build_settings=replace(settings(), chunk_size=32, weights={}))
     return out
 
 

@@ -44,7 +44,7 @@ def test_sa_scores_rank_simple_below_complex() -> None:
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("stats") / "lib"
     build_library(out, 60, known_source, ["polyether", "polyester"], seed=3,
-                  build_settings=replace(settings(), chunk_size=32))
+                  build_settings=replace(settings(), chunk_size=32, weights={}))
     return out
 
 
