@@ -33,12 +33,15 @@ attributes (a cursor, a permutation) so that a replay restores it.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import replace
 from multiprocessing import get_context
+from multiprocessing.managers import SyncManager
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +110,10 @@ def _run_tasks(tasks: list[ClassTask], workers: int, on_rows: Callable[[str, int
         return reports
     context = get_context("spawn")
     reports: dict[str, ClassReport] = {}
-    with context.Manager() as manager, ProcessPoolExecutor(workers, mp_context=context) as pool:
+    manager = SyncManager(ctx=context)
+    manager.start(_end_with_parent, (os.getpid(),))
+    with manager, ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with_parent,
+                                      initargs=(os.getpid(),)) as pool:
         queue = manager.Queue()
         pending = {pool.submit(build_class, _with_progress(task, queue)) for task in tasks}
         while pending:
@@ -120,6 +126,18 @@ def _run_tasks(tasks: list[ClassTask], workers: int, on_rows: Callable[[str, int
         while not queue.empty():
             on_rows(*queue.get())
     return [reports[task.polymer_class] for task in tasks]
+
+
+def _end_with_parent(parent: int) -> None:
+    """Start-up of each helper process of a build: end it once the build's process is gone (killed outright, so it
+    could not stop its helpers), instead of leaving it to write on into the library. The build resumes cleanly."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="end-with-parent").start()
 
 
 class _CallbackQueue:

@@ -106,3 +106,19 @@ def list_source(classes: Sequence[str]) -> dict[str, list]:
     :class:`KnownGenerator` without bad strings for the other classes."""
     return {c: [ListGenerator(c, POLYETHER_LIST)] if c == "polyether" else [KnownGenerator(c, bad=False)]
             for c in classes}
+
+
+class SlowGenerator(KnownGenerator):
+    """A :class:`KnownGenerator` that takes a second per call (a build that runs long enough to be killed)."""
+
+    def propose(self, n: int, rng: np.random.Generator) -> list[Proposal]:
+        """As :meth:`KnownGenerator.propose`, after a second's sleep."""
+        import time
+
+        time.sleep(1.0)
+        return super().propose(n, rng)
+
+
+def slow_source(classes: Sequence[str]) -> dict[str, list[SlowGenerator]]:
+    """One slow generator per class."""
+    return {c: [SlowGenerator(c)] for c in classes}

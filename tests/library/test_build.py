@@ -152,3 +152,38 @@ def test_fingerprint_column_is_fixed_size_binary(library) -> None:
     assert table.schema.field("heavy_atoms").type == pa.int32()
     bits = np.unpackbits(np.frombuffer(table["fingerprint"][0].as_py(), dtype=np.uint8))
     assert bits.size == 2048 and 0 < bits.sum() < 2048
+
+
+def test_helpers_end_when_the_build_process_is_killed(tmp_path) -> None:
+    """A build killed outright (SIGKILL: no chance to stop its helpers) leaves no worker or manager process running
+    and writing into the library; the build then resumes to the same library as an uninterrupted one."""
+    import signal
+    import subprocess
+    import time
+
+    import psutil
+
+    out = tmp_path / "lib"
+    script = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+              "from dataclasses import replace\n"
+              "from build_generators import slow_source\n"
+              "from polyloop.library.build import build_library, settings\n"
+              f"build_library({str(out)!r}, 150, slow_source, {CLASSES!r}, seed=1, workers=2,\n"
+              "              build_settings=replace(settings(), chunk_size=16, weights={}))\n")
+    process = subprocess.Popen([sys.executable, "-c", script])
+    parent = psutil.Process(process.pid)
+    deadline = time.time() + 60
+    while len(parent.children(recursive=True)) < 3 and time.time() < deadline:  # manager, tracker, 2 workers
+        time.sleep(0.2)
+    time.sleep(3.0)  # some chunks done
+    helpers = [p for p in parent.children(recursive=True) if "resource_tracker" not in " ".join(p.cmdline())]
+    assert len(helpers) >= 3
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    gone, alive = psutil.wait_procs(helpers, timeout=10)
+    assert not alive, [p.cmdline() for p in alive]
+    manifest = build_library(out, 150, known_source, CLASSES, seed=1, build_settings=RULES)
+    reference = build(tmp_path / "reference")
+    assert manifest["n_candidates"] == reference["n_candidates"] == 150
+    assert read_table(out).to_pandas().sort_values("id")["smiles"].tolist() == \
+        read_table(tmp_path / "reference").to_pandas().sort_values("id")["smiles"].tolist()
